@@ -1,0 +1,5 @@
+export * from './errors'
+export * from './money'
+export * from './sale'
+export * from './loyalty'
+export * from './ledger'

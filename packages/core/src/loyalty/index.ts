@@ -1,0 +1,6 @@
+export * from './types'
+export * from './rules'
+export * from './earn'
+export * from './clawback'
+export * from './lots'
+export { storeLocalTime, storeLocalDate, type LocalDateTime } from './local-time'

@@ -1,0 +1,4 @@
+export * from './currency'
+export * from './ratio'
+export * from './round'
+export * from './allocate'

@@ -1,0 +1,4 @@
+export * from './types'
+export * from './price'
+export * from './tender'
+export * from './refund'

@@ -1,0 +1,72 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import SqliteDatabase from 'better-sqlite3'
+import pg from 'pg'
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely'
+import type { Config } from '../config'
+import type { Database } from './schema'
+import * as m001 from './migrations/001_initial'
+
+export type DialectName = 'sqlite' | 'postgres'
+
+export interface Db {
+  kysely: Kysely<Database>
+  dialect: DialectName
+  /** The raw better-sqlite3 handle (SQLite only), for pragmas and backups. */
+  sqlite: SqliteDatabase.Database | null
+  close(): Promise<void>
+}
+
+// PostgreSQL returns int8 and numeric (sum() of int8) as strings. Patron's amounts and points
+// are safe integers, so convert them once here rather than at every call site.
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20 || oid === 1700) return (v: string) => (v === null ? null : Number(v))
+    return pg.types.getTypeParser(oid, format as any)
+  },
+}
+
+export function connect(database: Config['database']): Db {
+  if (database.kind === 'sqlite') {
+    if (database.file !== ':memory:') fs.mkdirSync(path.dirname(database.file), { recursive: true })
+    const sqlite = new SqliteDatabase(database.file)
+    sqlite.pragma('journal_mode = WAL')
+    // Durable commits: an acknowledged sale survives a power cut, not only a process crash.
+    sqlite.pragma('synchronous = FULL')
+    sqlite.pragma('foreign_keys = ON')
+    sqlite.pragma('busy_timeout = 5000')
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+    return {
+      kysely,
+      dialect: 'sqlite',
+      sqlite,
+      close: () => kysely.destroy(),
+    }
+  }
+  const pool = new pg.Pool({ connectionString: database.url, max: 10, types: pgTypes as any })
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return { kysely, dialect: 'postgres', sqlite: null, close: () => kysely.destroy() }
+}
+
+const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: DialectName) => Promise<void> }> = {
+  '001_initial': m001,
+}
+
+/** Runs pending migrations; safe to call from several instances at once (Kysely locks). */
+export async function migrate(db: Db): Promise<string[]> {
+  const migrator = new Migrator({
+    db: db.kysely,
+    migrationTableName: 'patron_migrations',
+    migrationLockTableName: 'patron_migrations_lock',
+    provider: {
+      async getMigrations() {
+        const out: Record<string, Migration> = {}
+        for (const [name, m] of Object.entries(MIGRATIONS)) out[name] = { up: (k) => m.up(k, db.dialect) }
+        return out
+      },
+    },
+  })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) throw error
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}

@@ -1,0 +1,208 @@
+import { sql, type Kysely } from 'kysely'
+import {
+  compileRules,
+  expiryFor,
+  memberAccount,
+  PatronError,
+  planClawback,
+  planConsumption,
+  splitEarning,
+  type CompiledRules,
+  type PointsLot,
+  type ProgramRules,
+} from '@patron/core'
+import type { Database } from '../../db/schema'
+import type { Trx } from '../../db/writer'
+import type { DialectName } from '../../db/connect'
+
+export interface ProgramVersion {
+  id: string
+  version: number
+  programId: string
+  rules: ProgramRules
+  compiled: CompiledRules
+  effectiveAt: string
+}
+
+// Published versions never change, so their parsed rules can be kept for the process's life.
+const compiledCache = new Map<string, ProgramVersion>()
+
+/** The version in force at `at` (the sale time): the latest whose effective time has come. */
+export async function programVersionAt(db: Kysely<Database>, orgId: string, at: string): Promise<ProgramVersion | null> {
+  const row = await db
+    .selectFrom('program_versions as v')
+    .innerJoin('loyalty_programs as p', 'p.id', 'v.program_id')
+    .select(['v.id', 'v.version', 'v.program_id', 'v.rules', 'v.effective_at'])
+    .where('p.org_id', '=', orgId)
+    .where('v.effective_at', '<=', at)
+    .orderBy('v.effective_at', 'desc')
+    .orderBy('v.version', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  if (!row) return null
+  return versionFromRow(row)
+}
+
+export async function programVersionById(db: Kysely<Database>, id: string): Promise<ProgramVersion | null> {
+  const cached = compiledCache.get(id)
+  if (cached) return cached
+  const row = await db.selectFrom('program_versions').select(['id', 'version', 'program_id', 'rules', 'effective_at']).where('id', '=', id).executeTakeFirst()
+  return row ? versionFromRow(row) : null
+}
+
+function versionFromRow(row: { id: string; version: number; program_id: string; rules: string; effective_at: string }): ProgramVersion {
+  const cached = compiledCache.get(row.id)
+  if (cached) return cached
+  const rules = JSON.parse(row.rules) as ProgramRules
+  const v = { id: row.id, version: row.version, programId: row.program_id, rules, compiled: compileRules(rules), effectiveAt: row.effective_at }
+  compiledCache.set(row.id, v)
+  return v
+}
+
+/**
+ * The member's account row, locked for the rest of the transaction on PostgreSQL so that two
+ * sales of one member cannot both spend the same points (SQLite has a single writer).
+ */
+export async function lockAccount(trx: Trx, dialect: DialectName, customerId: string) {
+  let q = trx.selectFrom('loyalty_accounts').selectAll().where('customer_id', '=', customerId)
+  if (dialect === 'postgres') q = q.forUpdate()
+  const account = await q.executeTakeFirst()
+  if (!account) throw new PatronError('CUSTOMER_NOT_FOUND', 'The customer has no loyalty account', { customerId })
+  return account
+}
+
+export async function openLots(trx: Trx, customerId: string): Promise<PointsLot[]> {
+  const rows = await trx.selectFrom('lots').select(['id', 'remaining', 'expires_at', 'earned_at']).where('customer_id', '=', customerId).where('remaining', '>', 0).execute()
+  return rows.map((r) => ({ id: r.id, remaining: r.remaining, expiresAt: r.expires_at, earnedAt: r.earned_at }))
+}
+
+export interface TransferInput {
+  id: string
+  orgId: string
+  customerId: string
+  points: number
+  kind: string
+  /** The program account on the other side. */
+  programAccount: string
+  saleId?: string | null
+  refundId?: string | null
+  programVersionId?: string | null
+  staffId?: string | null
+  terminalId?: string | null
+  reason?: string | null
+  explanation?: unknown
+  at: string
+}
+
+async function insertTransfer(trx: Trx, t: TransferInput, direction: 'to_member' | 'from_member') {
+  const member = memberAccount(t.customerId)
+  await trx
+    .insertInto('ledger_transfers')
+    .values({
+      id: t.id,
+      org_id: t.orgId,
+      debit_account: direction === 'to_member' ? t.programAccount : member,
+      credit_account: direction === 'to_member' ? member : t.programAccount,
+      points: t.points,
+      kind: t.kind,
+      customer_id: t.customerId,
+      sale_id: t.saleId ?? null,
+      refund_id: t.refundId ?? null,
+      program_version_id: t.programVersionId ?? null,
+      staff_id: t.staffId ?? null,
+      terminal_id: t.terminalId ?? null,
+      reason: t.reason ?? null,
+      explanation: t.explanation === undefined ? null : JSON.stringify(t.explanation),
+      created_at: t.at,
+    })
+    .execute()
+}
+
+/**
+ * Points to a member: the ledger transfer, the balance (in the same transaction), and a lot
+ * for whatever is left after repaying a clawback debt. Returns the new balance.
+ */
+export async function creditPoints(
+  trx: Trx,
+  t: TransferInput & { balanceBefore: number; lotExpiresAt: string | null; countsAsEarning: boolean },
+): Promise<number> {
+  await insertTransfer(trx, t, 'to_member')
+  const { lotPoints } = splitEarning(t.balanceBefore, t.points)
+  if (lotPoints > 0) {
+    await trx
+      .insertInto('lots')
+      .values({ id: t.id, customer_id: t.customerId, transfer_id: t.id, sale_id: t.saleId ?? null, points: lotPoints, remaining: lotPoints, earned_at: t.at, expires_at: t.lotExpiresAt })
+      .execute()
+  }
+  const row = await trx
+    .updateTable('loyalty_accounts')
+    .set((eb) => ({
+      balance: eb('balance', '+', t.points),
+      lifetime_earned: t.countsAsEarning ? eb('lifetime_earned', '+', t.points) : eb.ref('lifetime_earned'),
+      updated_at: t.at,
+    }))
+    .where('customer_id', '=', t.customerId)
+    .returning('balance')
+    .executeTakeFirstOrThrow()
+  return row.balance
+}
+
+/**
+ * Points from a member to spend them (points as tender, rewards): consumes lots soonest-expiring
+ * first and never lets the balance go below zero — the UPDATE's condition is the last guard
+ * even against a concurrent writer. Returns the new balance.
+ */
+export async function spendPoints(trx: Trx, t: TransferInput & { now: string }): Promise<number> {
+  const lots = await openLots(trx, t.customerId)
+  const takes = planConsumption(lots, t.points, t.now)
+  const row = await trx
+    .updateTable('loyalty_accounts')
+    .set((eb) => ({ balance: eb('balance', '-', t.points), updated_at: t.at }))
+    .where('customer_id', '=', t.customerId)
+    .where('balance', '>=', t.points)
+    .returning('balance')
+    .executeTakeFirst()
+  if (!row) throw new PatronError('INSUFFICIENT_POINTS', `Not enough ${'points'} for this`, { needed: t.points })
+  for (const take of takes) await decrementLot(trx, take.lotId, take.points)
+  await insertTransfer(trx, t, 'from_member')
+  return row.balance
+}
+
+/** A refund's clawback: from the sale's own lot first, then others; the rest becomes debt. */
+export async function clawbackPoints(trx: Trx, t: TransferInput & { preferLotId: string | null }): Promise<{ balance: number; debt: number }> {
+  const lots = await openLots(trx, t.customerId)
+  const plan = planClawback(lots, t.points, t.preferLotId)
+  for (const take of plan.fromLots) await decrementLot(trx, take.lotId, take.points)
+  await insertTransfer(trx, t, 'from_member')
+  const row = await trx
+    .updateTable('loyalty_accounts')
+    .set((eb) => ({ balance: eb('balance', '-', t.points), updated_at: t.at }))
+    .where('customer_id', '=', t.customerId)
+    .returning('balance')
+    .executeTakeFirstOrThrow()
+  return { balance: row.balance, debt: plan.debt }
+}
+
+async function decrementLot(trx: Trx, lotId: string, points: number) {
+  await trx
+    .updateTable('lots')
+    .set((eb) => ({ remaining: eb('remaining', '-', points) }))
+    .where('id', '=', lotId)
+    .execute()
+}
+
+export function lotExpiry(rules: ProgramRules, at: string, timeZone: string): string | null {
+  return expiryFor(rules.expiry, at, timeZone)
+}
+
+/** Points a member earned from sales since `since` (for the per-day cap). */
+export async function pointsEarnedSince(trx: Trx, customerId: string, since: string): Promise<number> {
+  const row = await trx
+    .selectFrom('ledger_transfers')
+    .select(sql<number>`coalesce(sum(points), 0)`.as('points'))
+    .where('customer_id', '=', customerId)
+    .where('kind', '=', 'earn')
+    .where('created_at', '>=', since)
+    .executeTakeFirst()
+  return Number(row?.points ?? 0)
+}

@@ -1,0 +1,442 @@
+import {
+  divRoundHalfAway,
+  evaluateEarn,
+  PatronError,
+  percent,
+  priceSale,
+  PROGRAM_ISSUED,
+  PROGRAM_REDEEMED,
+  settleTenders,
+  storeLocalDate,
+  toPercentString,
+  unitMinor,
+  type CartLineInput,
+  type DiscountInput,
+  type EarnMember,
+  type EarnResult,
+  type PricedSale,
+  type TenderInput,
+} from '@patron/core'
+import type { AppContext, Principal } from '../../context'
+import type { Trx } from '../../db/writer'
+import type { Database } from '../../db/schema'
+import { assertStoreAccess } from '../../http/auth'
+import { hashRequest, newId, nowIso } from '../../util'
+import { productsByIds } from '../catalog/catalog.queries'
+import { applyStockDelta } from '../catalog/save-product'
+import { getStore, getTerminal, pricingStore } from '../stores/stores.queries'
+import { verifySecret } from '../staff/passwords'
+import { creditPoints, lockAccount, lotExpiry, pointsEarnedSince, programVersionAt, spendPoints, type ProgramVersion } from '../loyalty/loyalty.queries'
+import type { TSaleInput } from './sale-input'
+import { getSaleView, type SaleView } from './sales.queries'
+
+/** What a sale stores about its loyalty evaluation, so refunds recompute with the same inputs. */
+export interface SaleLoyaltyRecord {
+  programVersionId: string
+  version: number
+  pointsName: string
+  member: EarnMember
+  earn: EarnResult
+  pointsTender: { points: number; amountMinor: number } | null
+  balanceAfter: number
+  lotId: string | null
+}
+
+export function toDiscount(d: TSaleInput['cartDiscount']): DiscountInput | null {
+  if (!d) return null
+  return d.kind === 'amount' ? { kind: 'amount', amountMinor: d.amountMinor } : { kind: 'percent', percent: percent(d.percent) }
+}
+
+/**
+ * Completes a sale in one transaction: prices it with @patron/core, takes the tenders, books
+ * stock, earns (and spends) points on the ledger, and writes an outbox event. The client's sale
+ * id is the idempotency key: a replay with the same body returns the first result; the same id
+ * with another body is IDEMPOTENCY_KEY_REUSED. Nothing is written when any check fails.
+ */
+export async function completeSale(ctx: AppContext, principal: Principal, input: TSaleInput): Promise<SaleView> {
+  const db = ctx.db.kysely
+  const orgId = principal.orgId
+  const requestHash = hashRequest(input)
+  const prior = await db.selectFrom('sales').select(['id', 'request_hash', 'status', 'org_id']).where('id', '=', input.id).executeTakeFirst()
+  if (prior) return replay(ctx, orgId, prior, requestHash)
+
+  const channel = input.channel ?? (principal.kind === 'api_key' ? 'online' : 'pos')
+  let terminal: Database['terminals'] | null = null
+  let store: Database['stores']
+  if (channel === 'pos') {
+    const terminalId = (principal.kind === 'staff' && principal.terminalId) || input.terminalId
+    if (!terminalId) {
+      throw new PatronError('VALIDATION_FAILED', 'A register sale needs a terminal: sign in at a terminal or send terminalId', {
+        fields: [{ field: 'terminalId', message: 'required for channel pos' }],
+      })
+    }
+    terminal = await getTerminal(db, orgId, terminalId)
+    store = await getStore(db, orgId, terminal.store_id)
+    if (input.storeId && input.storeId !== store.id) throw new PatronError('STORE_MISMATCH', 'The terminal belongs to another store', { field: 'storeId' })
+  } else {
+    const storeId = input.storeId ?? (principal.kind === 'staff' ? principal.storeId : null)
+    if (!storeId) {
+      throw new PatronError('VALIDATION_FAILED', 'An online sale needs a storeId', { fields: [{ field: 'storeId', message: 'required for channel online' }] })
+    }
+    store = await getStore(db, orgId, storeId)
+  }
+  assertStoreAccess(principal, store.id)
+  const pricing = await pricingStore(db, store)
+
+  const productIds = [...new Set(input.lines.flatMap((l) => (l.productId ? [l.productId] : [])))]
+  const products = new Map((await productsByIds(db, orgId, productIds)).map((p) => [p.id, p]))
+  let priceOverride = false
+  const cartLines: CartLineInput[] = input.lines.map((l, i) => {
+    if (!l.productId) {
+      return { ref: String(i + 1), productId: null, name: l.name!, quantity: l.quantity, unitPriceMinor: l.unitPriceMinor!, taxClassId: l.taxClassId!, discount: toDiscount(l.discount) }
+    }
+    const p = products.get(l.productId)
+    if (!p || p.active !== 1) {
+      throw new PatronError('UNKNOWN_PRODUCT', `Unknown product ${l.productId}`, { field: `lines[${i}].productId`, productId: l.productId })
+    }
+    if (l.unitPriceMinor !== undefined && l.unitPriceMinor !== p.price_minor) priceOverride = true
+    return {
+      ref: String(i + 1),
+      productId: p.id,
+      categoryId: p.category_id,
+      name: p.name,
+      quantity: l.quantity,
+      unitPriceMinor: l.unitPriceMinor ?? p.price_minor,
+      weighed: p.weighed === 1,
+      taxClassId: p.tax_class_id,
+      nonEarning: p.non_earning === 1,
+      discount: toDiscount(l.discount),
+    }
+  })
+  const priced = priceSale(pricing, { lines: cartLines, cartDiscount: toDiscount(input.cartDiscount) })
+  const approvedBy = await checkAuthority(ctx, principal, input, priced, priceOverride)
+
+  const customerId = input.customerId ?? null
+  let customer: Database['customers'] | undefined
+  if (customerId) {
+    customer = await db.selectFrom('customers').selectAll().where('id', '=', customerId).where('org_id', '=', orgId).executeTakeFirst()
+    if (!customer) throw new PatronError('UNKNOWN_CUSTOMER', 'Unknown customer', { field: 'customerId', customerId })
+  }
+  const soldAt = input.soldAt ? new Date(input.soldAt).toISOString() : nowIso(ctx.now())
+  const version = customer ? await programVersionAt(db, orgId, soldAt) : null
+
+  const pointsTenders = input.tenders.filter((t) => t.kind === 'points')
+  let pointsTender: { points: number; amountMinor: number } | null = null
+  if (pointsTenders.length > 0) {
+    const perUnit = version?.rules.pointsTender?.pointsPerUnit
+    if (!customer || !perUnit) {
+      throw new PatronError('POINTS_TENDER_NOT_ALLOWED', customer ? 'This program does not take points as payment' : 'Paying with points needs a member on the sale', { field: 'tenders' })
+    }
+    const amountMinor = pointsTenders.reduce((s, t) => s + t.amountMinor, 0)
+    const exact = BigInt(amountMinor) * BigInt(perUnit)
+    const unit = BigInt(unitMinor(pricing.currency))
+    if (exact % unit !== 0n) {
+      throw new PatronError('INVALID_TENDER', `Points pay in whole points: ${perUnit} points = 1.00`, { field: 'tenders', amountMinor })
+    }
+    pointsTender = { points: Number(exact / unit), amountMinor }
+  }
+  const tenders: TenderInput[] = input.tenders.map((t) => ({ kind: t.kind, amountMinor: t.amountMinor, reference: t.reference ?? null }))
+  const settled = settleTenders(pricing, priced.totalMinor, tenders)
+
+  const saleId = input.id
+  const at = nowIso(ctx.now())
+  const written = await ctx.writer.run(async (trx) => {
+    const again = await trx.selectFrom('sales').select(['id', 'request_hash', 'status', 'org_id']).where('id', '=', saleId).executeTakeFirst()
+    if (again) return { replayOf: again }
+
+    let cashSessionId: string | null = null
+    if (channel === 'pos') {
+      const session = await trx.selectFrom('cash_sessions').select('id').where('terminal_id', '=', terminal!.id).where('status', '=', 'open').executeTakeFirst()
+      if (!session) throw new PatronError('CASH_SESSION_REQUIRED', 'Open the cash drawer (a cash session) on this terminal before selling', { terminalId: terminal!.id })
+      cashSessionId = session.id
+    }
+    const receiptNo = await nextReceiptNo(trx, store, terminal, at)
+
+    let loyalty: SaleLoyaltyRecord | null = null
+    if (customer && version) {
+      loyalty = await applyLoyalty(ctx, trx, { saleId, orgId, customer, store, version, priced, soldAt, channel, pointsTender, settledTotalMinor: priced.totalMinor, principal, terminalId: terminal?.id ?? null })
+    }
+
+    await trx
+      .insertInto('sales')
+      .values({
+        id: saleId,
+        org_id: orgId,
+        store_id: store.id,
+        terminal_id: terminal?.id ?? null,
+        cash_session_id: cashSessionId,
+        staff_id: principal.kind === 'staff' ? principal.staffId : null,
+        api_key_id: principal.kind === 'api_key' ? principal.keyId : null,
+        customer_id: customerId,
+        receipt_no: receiptNo,
+        status: 'completed',
+        channel,
+        currency: pricing.currency.code,
+        tax_mode: store.tax_mode,
+        gross_minor: priced.grossMinor,
+        discount_minor: priced.lineDiscountMinor + priced.cartDiscountMinor + priced.rewardDiscountMinor,
+        tax_minor: priced.taxMinor,
+        total_minor: priced.totalMinor,
+        rounding_minor: settled.roundingMinor,
+        tendered_minor: settled.tenderedMinor,
+        change_minor: settled.changeMinor,
+        eligible_minor: loyalty?.earn.eligibleMinor ?? priced.eligibleMinor,
+        points_earned: loyalty?.earn.total ?? 0,
+        points_redeemed: pointsTender?.points ?? 0,
+        program_version_id: loyalty?.programVersionId ?? null,
+        tier_id: loyalty?.member.tierId ?? null,
+        loyalty: loyalty ? JSON.stringify(loyalty) : null,
+        cart_discount: input.cartDiscount ? JSON.stringify(input.cartDiscount) : null,
+        request_hash: requestHash,
+        external_ref: input.externalRef ?? null,
+        sold_at: soldAt,
+        created_at: at,
+        voided_at: null,
+      })
+      .execute()
+    await trx
+      .insertInto('sale_lines')
+      .values(
+        priced.lines.map((l) => ({
+          sale_id: saleId,
+          line_no: l.index + 1,
+          product_id: l.productId,
+          sku: l.productId ? products.get(l.productId)!.sku : null,
+          name: l.name,
+          category_id: l.categoryId,
+          quantity: l.quantity,
+          unit_price_minor: l.unitPriceMinor,
+          weighed: l.weighed ? (1 as const) : (0 as const),
+          tax_class_id: l.taxClassId,
+          non_earning: l.nonEarning ? (1 as const) : (0 as const),
+          gross_minor: l.grossMinor,
+          line_discount_minor: l.lineDiscountMinor,
+          cart_discount_minor: l.cartDiscountMinor,
+          reward_discount_minor: l.rewardDiscountMinor,
+          net_minor: l.netMinor,
+          tax_minor: l.taxMinor,
+          total_minor: l.totalMinor,
+          eligible_minor: l.eligibleMinor,
+          taxes: JSON.stringify(l.taxes.map((t) => ({ rateId: t.rateId, name: t.name, ratePercent: toPercentString(t.rate), baseMinor: t.baseMinor, taxMinor: t.taxMinor }))),
+          returned_quantity: 0,
+        })),
+      )
+      .execute()
+    if (priced.taxSummary.length > 0) {
+      await trx
+        .insertInto('sale_taxes')
+        .values(
+          priced.taxSummary.map((t) => ({
+            sale_id: saleId,
+            rate_id: t.rateId,
+            name: t.name,
+            rate_percent: toPercentString(t.rate),
+            base_minor: t.baseMinor,
+            tax_minor: t.taxMinor,
+          })),
+        )
+        .execute()
+    }
+    await trx
+      .insertInto('sale_tenders')
+      .values(
+        input.tenders.map((t, i) => ({
+          sale_id: saleId,
+          seq: i + 1,
+          kind: t.kind,
+          amount_minor: t.amountMinor,
+          points: t.kind === 'points' && pointsTender ? Number((BigInt(t.amountMinor) * BigInt(pointsTender.points)) / BigInt(Math.max(pointsTender.amountMinor, 1))) : null,
+          reference: t.reference ?? null,
+        })),
+      )
+      .execute()
+    const stockDeltas = new Map<string, number>()
+    for (const l of priced.lines) {
+      if (l.productId && products.get(l.productId)!.track_stock === 1) stockDeltas.set(l.productId, (stockDeltas.get(l.productId) ?? 0) - l.quantity)
+    }
+    for (const [productId, delta] of stockDeltas) await applyStockDelta(trx, productId, store.id, delta, 'sale', at, saleId, null)
+    await trx
+      .insertInto('outbox')
+      .values({
+        org_id: orgId,
+        topic: 'sale.completed',
+        aggregate_id: saleId,
+        payload: JSON.stringify({ saleId, receiptNo, storeId: store.id, customerId, totalMinor: priced.totalMinor, currency: pricing.currency.code, pointsEarned: loyalty?.earn.total ?? 0 }),
+        created_at: at,
+        published_at: null,
+      })
+      .execute()
+    if (approvedBy) {
+      await trx
+        .insertInto('audit_log')
+        .values({ org_id: orgId, actor_type: 'staff', actor_id: approvedBy, action: 'sale.approval', target_type: 'sale', target_id: saleId, details: JSON.stringify({ cashierId: principal.kind === 'staff' ? principal.staffId : null, priceOverride, discountMinor: priced.lineDiscountMinor + priced.cartDiscountMinor }), created_at: at })
+        .execute()
+    }
+    return { replayOf: null }
+  })
+  if (written.replayOf) return replay(ctx, orgId, written.replayOf, requestHash)
+  return (await getSaleView(db, orgId, saleId))!
+}
+
+async function replay(ctx: AppContext, orgId: string, prior: { id: string; request_hash: string; status: string; org_id: string }, requestHash: string): Promise<SaleView> {
+  if (prior.org_id !== orgId || prior.request_hash !== requestHash) {
+    throw new PatronError('IDEMPOTENCY_KEY_REUSED', 'A different sale was already recorded with this id', { saleId: prior.id })
+  }
+  if (prior.status === 'voided') throw new PatronError('SALE_VOIDED', 'This sale was voided', { saleId: prior.id })
+  return (await getSaleView(ctx.db.kysely, orgId, prior.id))!
+}
+
+/** Receipt numbers are gap-free and increasing per terminal: store code + terminal code + number. */
+async function nextReceiptNo(trx: Trx, store: Database['stores'], terminal: Database['terminals'] | null, at: string): Promise<string> {
+  let t = terminal
+  if (!t) {
+    // Online sales number on a per-store "WEB" terminal, made on first use.
+    await trx
+      .insertInto('terminals')
+      .values({ id: newId(), store_id: store.id, code: 'WEB', name: 'Online orders', last_receipt_no: 0, failed_pins: 0, locked_until: null, created_at: at })
+      .onConflict((oc) => oc.columns(['store_id', 'code']).doNothing())
+      .execute()
+    t = await trx.selectFrom('terminals').selectAll().where('store_id', '=', store.id).where('code', '=', 'WEB').executeTakeFirstOrThrow()
+  }
+  const row = await trx
+    .updateTable('terminals')
+    .set((eb) => ({ last_receipt_no: eb('last_receipt_no', '+', 1) }))
+    .where('id', '=', t.id)
+    .returning('last_receipt_no')
+    .executeTakeFirstOrThrow()
+  return `${store.code}-${t.code}-${String(row.last_receipt_no).padStart(6, '0')}`
+}
+
+/**
+ * Discounts above the cashier's limit and price overrides need a manager: either the signed-in
+ * staff is one, or a manager's PIN was entered in place (recorded as an approval in the audit log).
+ * API keys (online orders price on their side) are not limited.
+ */
+async function checkAuthority(ctx: AppContext, principal: Principal, input: TSaleInput, priced: PricedSale, priceOverride: boolean): Promise<string | null> {
+  if (principal.kind !== 'staff' || principal.role !== 'cashier') return null
+  const limit = percent(principal.maxDiscountPercent)
+  // Line discounts against each line, the cart discount against the cart: an allocated cent of
+  // rounding must not push an allowed 10 % cart discount over the limit on one line.
+  // The limit is compared after the same rounding the discount itself got (half away from zero).
+  const over = (discountMinor: number, baseMinor: number) => BigInt(discountMinor) > divRoundHalfAway(BigInt(baseMinor) * limit.num, limit.den)
+  const cartBaseMinor = priced.lines.reduce((s, l) => s + l.grossMinor - l.lineDiscountMinor, 0)
+  const overLimit = priced.lines.some((l) => over(l.lineDiscountMinor, l.grossMinor)) || over(priced.cartDiscountMinor, cartBaseMinor)
+  if (!overLimit && !priceOverride) return null
+  const why = priceOverride ? 'a price override' : `a discount above ${principal.maxDiscountPercent} %`
+  if (!input.approval) {
+    throw new PatronError('PERMISSION_REQUIRED', `${why} needs a manager's approval`, { permission: priceOverride ? 'price_override' : 'discount_above_limit', limitPercent: principal.maxDiscountPercent })
+  }
+  const manager = await ctx.db.kysely
+    .selectFrom('staff')
+    .select(['id', 'pin_hash', 'role', 'active'])
+    .where('id', '=', input.approval.staffId)
+    .where('org_id', '=', principal.orgId)
+    .executeTakeFirst()
+  if (!manager || manager.active !== 1 || manager.role === 'cashier' || !(await verifySecret(manager.pin_hash, input.approval.pin))) {
+    throw new PatronError('PERMISSION_REQUIRED', `${why} needs a manager's approval; that approval was not valid`, { permission: 'manager_approval' })
+  }
+  return manager.id
+}
+
+interface LoyaltyArgs {
+  saleId: string
+  orgId: string
+  customer: Database['customers']
+  store: Database['stores']
+  version: ProgramVersion
+  priced: PricedSale
+  soldAt: string
+  channel: 'pos' | 'online'
+  pointsTender: { points: number; amountMinor: number } | null
+  settledTotalMinor: number
+  principal: Principal
+  terminalId: string | null
+}
+
+/** Earns (and spends, for points as tender) inside the sale's transaction. */
+async function applyLoyalty(ctx: AppContext, trx: Trx, a: LoyaltyArgs): Promise<SaleLoyaltyRecord> {
+  const account = await lockAccount(trx, ctx.db.dialect, a.customer.id)
+  const tz = a.store.time_zone
+  const rules = a.version.rules
+  const sameDay = account.last_sale_at !== null && storeLocalDate(account.last_sale_at, tz) === storeLocalDate(a.soldAt, tz)
+  let pointsEarnedToday = 0
+  if (rules.caps?.perDay) {
+    const since = new Date(Date.parse(a.soldAt) - 36 * 3600_000).toISOString()
+    pointsEarnedToday = sameDay ? await pointsEarnedSince(trx, a.customer.id, since) : 0
+  }
+  const member: EarnMember = {
+    tierId: account.tier_id,
+    firstPurchase: account.sales_count === 0,
+    visitCountedToday: sameDay,
+    birthMonth: a.customer.birth_date ? Number(a.customer.birth_date.slice(5, 7)) : null,
+    pointsEarnedToday,
+  }
+  const earn = evaluateEarn(a.version.compiled, {
+    currencyExponent: a.priced.currency.exponent,
+    storeId: a.store.id,
+    channel: a.channel,
+    at: a.soldAt,
+    timeZone: tz,
+    lines: a.priced.lines.map((l) => ({ productId: l.productId, categoryId: l.categoryId, eligibleMinor: l.eligibleMinor })),
+    totalMinor: a.settledTotalMinor,
+    pointsTenderMinor: a.pointsTender?.amountMinor ?? 0,
+  }, member)
+  const staffId = a.principal.kind === 'staff' ? a.principal.staffId : null
+  let balance = account.balance
+  if (a.pointsTender && a.pointsTender.points > 0) {
+    if (balance < a.pointsTender.points) {
+      throw new PatronError('INSUFFICIENT_POINTS', `The member has ${Math.max(balance, 0)} ${rules.pointsName}, ${a.pointsTender.points} needed`, { needed: a.pointsTender.points, available: Math.max(balance, 0) })
+    }
+    balance = await spendPoints(trx, {
+      id: `${a.saleId}:redeem`,
+      orgId: a.orgId,
+      customerId: a.customer.id,
+      points: a.pointsTender.points,
+      kind: 'redeem',
+      programAccount: PROGRAM_REDEEMED,
+      saleId: a.saleId,
+      programVersionId: a.version.id,
+      staffId,
+      terminalId: a.terminalId,
+      reason: 'points as tender',
+      at: a.soldAt,
+      now: a.soldAt,
+    })
+  }
+  let lotId: string | null = null
+  if (earn.total > 0) {
+    lotId = `${a.saleId}:earn`
+    balance = await creditPoints(trx, {
+      id: lotId,
+      orgId: a.orgId,
+      customerId: a.customer.id,
+      points: earn.total,
+      kind: 'earn',
+      programAccount: PROGRAM_ISSUED,
+      saleId: a.saleId,
+      programVersionId: a.version.id,
+      staffId,
+      terminalId: a.terminalId,
+      explanation: { components: earn.components, explanation: earn.explanation },
+      at: a.soldAt,
+      balanceBefore: balance,
+      lotExpiresAt: lotExpiry(rules, a.soldAt, tz),
+      countsAsEarning: true,
+    })
+  }
+  await trx
+    .updateTable('loyalty_accounts')
+    .set((eb) => ({ sales_count: eb('sales_count', '+', 1), last_sale_at: a.soldAt, updated_at: a.soldAt }))
+    .where('customer_id', '=', a.customer.id)
+    .execute()
+  return {
+    programVersionId: a.version.id,
+    version: a.version.version,
+    pointsName: rules.pointsName,
+    member,
+    earn,
+    pointsTender: a.pointsTender,
+    balanceAfter: balance,
+    lotId: earn.total > 0 ? lotId : null,
+  }
+}

@@ -1,0 +1,53 @@
+import type { Kysely } from 'kysely'
+import { currency, percent, type PricingStore, type TaxRate } from '@patron/core'
+import type { Database } from '../../db/schema'
+import { notFound } from '../../http/errors'
+
+export async function getStore(db: Kysely<Database>, orgId: string, storeId: string) {
+  const store = await db.selectFrom('stores').selectAll().where('id', '=', storeId).where('org_id', '=', orgId).executeTakeFirst()
+  if (!store) throw notFound('STORE_NOT_FOUND', 'Store', { storeId })
+  return store
+}
+
+export async function getTerminal(db: Kysely<Database>, orgId: string, terminalId: string) {
+  const t = await db
+    .selectFrom('terminals as t')
+    .innerJoin('stores as s', 's.id', 't.store_id')
+    .selectAll('t')
+    .where('t.id', '=', terminalId)
+    .where('s.org_id', '=', orgId)
+    .executeTakeFirst()
+  if (!t) throw notFound('TERMINAL_NOT_FOUND', 'Terminal', { terminalId })
+  return t
+}
+
+/** The store as the pricing in @patron/core needs it: currency, tax mode, rates per class. */
+export async function pricingStore(db: Kysely<Database>, store: Database['stores']): Promise<PricingStore> {
+  const rates = await db.selectFrom('tax_rates').selectAll().where('store_id', '=', store.id).orderBy('position').execute()
+  const classes = await db.selectFrom('tax_classes').select('id').where('org_id', '=', store.org_id).execute()
+  const byClass: Record<string, TaxRate[]> = {}
+  // Every class of the organisation is known in every store: a class without rates here is zero-rated.
+  for (const c of classes) byClass[c.id] = []
+  for (const r of rates) byClass[r.tax_class_id].push({ id: r.id, name: r.name, rate: percent(r.rate_percent) })
+  return {
+    currency: currency(store.currency),
+    taxMode: store.tax_mode,
+    cashRoundingMinor: store.cash_rounding_minor,
+    taxRatesByClass: byClass,
+  }
+}
+
+export function toStoreView(s: Database['stores']) {
+  return {
+    id: s.id,
+    code: s.code,
+    name: s.name,
+    currency: s.currency,
+    taxMode: s.tax_mode,
+    timeZone: s.time_zone,
+    locale: s.locale,
+    cashRoundingMinor: s.cash_rounding_minor,
+    address: s.address,
+    createdAt: s.created_at,
+  }
+}

@@ -1,0 +1,36 @@
+import type { Config } from './config'
+import type { AppContext } from './context'
+import { connect, migrate } from './db/connect'
+import { WriteQueue } from './db/writer'
+import { buildApp, type App } from './app'
+
+/** Wires a context from configuration: the database, the write queue, the clock. */
+export function createContext(config: Config, now: () => Date = () => new Date()): AppContext {
+  const db = connect(config.database)
+  const writer = new WriteQueue(db.kysely, { maxBatch: config.writeBatchMax, lanes: db.dialect === 'sqlite' ? 1 : 4 })
+  return { config, db, writer, now }
+}
+
+export async function closeContext(ctx: AppContext): Promise<void> {
+  await ctx.writer.close()
+  await ctx.db.close()
+}
+
+/** Migrates, builds the app and listens; SIGINT/SIGTERM drain the write queue before exit. */
+export async function serve(ctx: AppContext, options: { logger?: boolean } = {}): Promise<App> {
+  await migrate(ctx.db)
+  const app = await buildApp(ctx, { logger: options.logger ? { level: ctx.config.logLevel } : false })
+  await app.listen({ host: ctx.config.host, port: ctx.config.port })
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    app.log.info(`${signal}: finishing requests in flight`)
+    await app.close()
+    await closeContext(ctx)
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void stop('SIGINT'))
+  process.once('SIGTERM', () => void stop('SIGTERM'))
+  return app
+}
