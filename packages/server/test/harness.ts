@@ -1,0 +1,190 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import crypto from 'node:crypto'
+import pg from 'pg'
+import type { ProgramRules } from '@patron/core'
+import { loadConfig } from '../src/config'
+import { buildApp, type App } from '../src/app'
+import { migrate } from '../src/db/connect'
+import { closeContext, createContext } from '../src/main'
+import type { AppContext } from '../src/context'
+import { createOrganisation } from '../src/features/setup/create-organisation'
+import { createStaff } from '../src/features/staff/create-staff'
+import { createApiKey } from '../src/features/apikeys/create-api-key'
+
+export type DialectName = 'sqlite' | 'postgres'
+
+/**
+ * The dialects every integration suite runs on. PostgreSQL runs when PATRON_TEST_PG_URL is set;
+ * with CI=true it is required, so a missing database fails the run instead of skipping it.
+ */
+export const DIALECTS: DialectName[] = (() => {
+  const pgUrl = process.env.PATRON_TEST_PG_URL
+  if (!pgUrl && process.env.CI === 'true') throw new Error('CI=true needs PATRON_TEST_PG_URL: PostgreSQL tests may not be skipped in CI')
+  if (!pgUrl && !process.env.PATRON_PG_SKIP_WARNED) {
+    process.env.PATRON_PG_SKIP_WARNED = '1'
+    console.warn('\n*** PostgreSQL tests SKIPPED: set PATRON_TEST_PG_URL=postgres://postgres@127.0.0.1:5432/postgres to run them ***\n')
+  }
+  return pgUrl ? ['sqlite', 'postgres'] : ['sqlite']
+})()
+
+/** A fresh, empty database for one test file: a temp SQLite file, or a new PostgreSQL database. */
+export async function freshDatabaseUrl(dialect: DialectName): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patron-test-'))
+    return { url: `sqlite:${path.join(dir, 'patron.db')}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) }
+  }
+  const admin = process.env.PATRON_TEST_PG_URL!
+  const name = `patron_test_${crypto.randomBytes(6).toString('hex')}`
+  const client = new pg.Client({ connectionString: admin })
+  await client.connect()
+  await client.query(`create database ${name}`)
+  await client.end()
+  const url = new URL(admin)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: admin })
+      await c.connect()
+      await c.query(`drop database if exists ${name} with (force)`)
+      await c.end()
+    },
+  }
+}
+
+export interface TestShop {
+  app: App
+  ctx: AppContext
+  clock: { now: Date; advance(ms: number): void }
+  orgId: string
+  storeId: string
+  terminalId: string
+  taxClassIds: { standard: string; reduced: string | null; zero: string }
+  programId: string
+  owner: { id: string; email: string; password: string; pin: string }
+  close(): Promise<void>
+}
+
+export interface ShopOptions {
+  taxMode?: 'inclusive' | 'exclusive'
+  currency?: string
+  standardTaxPercent?: string
+  reducedTaxPercent?: string | null
+  cashRoundingMinor?: number
+  rules?: ProgramRules
+  timeZone?: string
+}
+
+/** A migrated database with one shop (exclusive 19 % by default), and the app over it. */
+export async function makeShop(dialect: DialectName, options: ShopOptions = {}): Promise<TestShop> {
+  const db = await freshDatabaseUrl(dialect)
+  const config = loadConfig({ DATABASE_URL: db.url, PATRON_DATA_DIR: os.tmpdir() })
+  const clock = {
+    now: new Date('2026-03-03T10:00:00.000Z'),
+    advance(ms: number) {
+      this.now = new Date(this.now.getTime() + ms)
+    },
+  }
+  const ctx = createContext(config, () => clock.now)
+  await migrate(ctx.db)
+  const owner = { email: 'owner@test.shop', password: 'owner-password', pin: '9999' }
+  const org = await createOrganisation(ctx, {
+    name: 'Test Shop',
+    store: { code: 'TS', name: 'Test Store', currency: options.currency ?? 'EUR', taxMode: options.taxMode ?? 'exclusive', timeZone: options.timeZone ?? 'Europe/Berlin', locale: 'en', cashRoundingMinor: options.cashRoundingMinor ?? 0 },
+    standardTaxPercent: options.standardTaxPercent ?? '19',
+    reducedTaxPercent: options.reducedTaxPercent === undefined ? '7' : options.reducedTaxPercent,
+    owner: { name: 'Owner', ...owner },
+    program: options.rules ? { name: 'Test Rewards', rules: options.rules } : undefined,
+  })
+  const app = await buildApp(ctx)
+  return {
+    app,
+    ctx,
+    clock,
+    orgId: org.orgId,
+    storeId: org.storeId,
+    terminalId: org.terminalId,
+    taxClassIds: org.taxClassIds,
+    programId: org.programId,
+    owner: { id: org.ownerId, ...owner },
+    async close() {
+      await app.close()
+      await closeContext(ctx)
+      await db.drop()
+    },
+  }
+}
+
+/** A signed-in client: cookie session or API key, with JSON helpers over app.inject. */
+export class Client {
+  constructor(
+    private readonly app: App,
+    private readonly auth: { cookie?: string; bearer?: string } = {},
+  ) {}
+
+  async request(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}) {
+    const res = await this.app.inject({
+      method,
+      url,
+      headers: {
+        ...(this.auth.cookie ? { cookie: this.auth.cookie } : {}),
+        ...(this.auth.bearer ? { authorization: `Bearer ${this.auth.bearer}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      payload: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = res.body
+    let json: any = null
+    try {
+      json = text ? JSON.parse(text) : null
+    } catch {
+      json = null
+    }
+    return { status: res.statusCode, body: json, text, headers: res.headers }
+  }
+
+  get(url: string) {
+    return this.request('GET', url)
+  }
+  post(url: string, body: unknown = {}, headers?: Record<string, string>) {
+    return this.request('POST', url, body, headers)
+  }
+  patch(url: string, body: unknown) {
+    return this.request('PATCH', url, body)
+  }
+}
+
+function sessionCookie(setCookie: string | string[] | undefined): string {
+  const raw = Array.isArray(setCookie) ? setCookie[0] : setCookie
+  if (!raw) throw new Error('no session cookie set')
+  return raw.split(';')[0]
+}
+
+export async function loginPassword(app: App, email: string, password: string): Promise<Client> {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } })
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`)
+  return new Client(app, { cookie: sessionCookie(res.headers['set-cookie']) })
+}
+
+export async function loginPin(app: App, terminalId: string, pin: string): Promise<Client> {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/auth/pin', payload: { terminalId, pin } })
+  if (res.statusCode !== 200) throw new Error(`PIN login failed: ${res.statusCode} ${res.body}`)
+  return new Client(app, { cookie: sessionCookie(res.headers['set-cookie']) })
+}
+
+export async function apiKeyClient(shop: TestShop, scopes: string[]): Promise<Client> {
+  const key = await createApiKey(shop.ctx, shop.orgId, `test-${scopes.join('-')}`, scopes)
+  return new Client(shop.app, { bearer: key.key })
+}
+
+/** A cashier with a PIN at the shop's store, and a manager. */
+export async function addStaff(shop: TestShop) {
+  const cashier = await createStaff(shop.ctx, shop.orgId, { name: 'Cass Cashier', role: 'cashier', pin: '1234', storeIds: [shop.storeId], maxDiscountPercent: '10' })
+  const manager = await createStaff(shop.ctx, shop.orgId, { name: 'Mona Manager', role: 'manager', email: 'manager@test.shop', password: 'manager-password', pin: '5678' })
+  return { cashier, manager }
+}
+
+export const anonymous = (shop: TestShop) => new Client(shop.app)
