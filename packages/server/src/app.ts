@@ -6,6 +6,7 @@ import { isPatronError } from '@patron/core'
 import type { AppContext } from './context'
 import { ERROR_STATUS, statusFor } from './http/errors'
 import { registerAuth } from './http/auth'
+import { registerIdempotency } from './http/idempotency'
 import { staffRoutes } from './features/staff/staff.routes'
 import { catalogRoutes } from './features/catalog/catalog.routes'
 import { customerRoutes } from './features/customers/customers.routes'
@@ -120,6 +121,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean | ob
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
   registerAuth(app, ctx)
+  registerIdempotency(app, ctx)
 
   app.get('/api/health', { schema: { hide: true } }, async () => {
     await ctx.db.kysely.selectFrom('organisations').select('id').limit(1).execute()

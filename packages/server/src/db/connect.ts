@@ -44,6 +44,11 @@ export function connect(database: Config['database']): Db {
     }
   }
   const pool = new pg.Pool({ connectionString: database.url, max: 10, types: pgTypes as any })
+  // An idle connection dropped by the server (restart, failover, admin) must not crash the
+  // process: the pool discards it and the next query opens a new one.
+  pool.on('error', (e) => {
+    if ((e as { code?: string }).code !== '57P01') console.error('PostgreSQL idle connection error:', e.message)
+  })
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   return { kysely, dialect: 'postgres', sqlite: null, close: () => kysely.destroy() }
 }
