@@ -85,10 +85,13 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean | ob
         version: '1.0.0',
         description:
           'Point of sale and loyalty. Amounts are integers in minor units with the currency beside them; ' +
-          'points are integers. Errors are `{ "error": { "code", "message", "details" } }` with a stable code. ' +
-          `Error codes: ${Object.entries(ERROR_STATUS)
-            .map(([c, s]) => `\`${c}\` (${s})`)
-            .join(', ')}.`,
+          'points are integers. Errors are `{ "error": { "code", "message", "details" } }` with a stable code; ' +
+          'validation errors list every bad field in `details.fields`.\n\n' +
+          '| HTTP status | error codes |\n| --- | --- |\n' +
+          [...new Set(Object.values(ERROR_STATUS))]
+            .sort()
+            .map((status) => `| ${status} | ${Object.keys(ERROR_STATUS).filter((c) => ERROR_STATUS[c] === status).map((c) => `\`${c}\``).join(' ')} |`)
+            .join('\n'),
       },
       components: {
         securitySchemes: {
@@ -104,7 +107,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean | ob
                 type: 'object',
                 required: ['code', 'message'],
                 properties: {
-                  code: { type: 'string', enum: Object.keys(ERROR_STATUS).concat(['UNSUPPORTED_MEDIA_TYPE', 'BODY_TOO_LARGE', 'BAD_REQUEST']) },
+                  code: { type: 'string', enum: Object.keys(ERROR_STATUS) },
                   message: { type: 'string' },
                   details: { type: 'object' },
                 },

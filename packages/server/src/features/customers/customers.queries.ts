@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { ExpressionBuilder, Kysely } from 'kysely'
 import type { Database } from '../../db/schema'
 
 /** Phones are compared in one form: digits with an optional leading +. */
@@ -30,17 +30,27 @@ export function toCustomerView(c: Database['customers'], account?: { balance: nu
 export async function searchCustomers(db: Kysely<Database>, orgId: string, term: string, limit: number, cursor?: string) {
   const t = term.trim()
   let q = db.selectFrom('customers').selectAll().where('org_id', '=', orgId)
-  const escaped = t.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)
-  if (t.includes('@')) q = q.where('email', 'like', `${escaped}%`)
-  else if (/^[+\d][\d\s\-()]{5,}$/.test(t)) {
+  if (t.includes('@')) q = q.where((eb) => prefix(eb, 'email', t.toLowerCase()))
+  else if (/^[+\d][\d\s\-()]{2,}$/.test(t)) {
     const phone = normalisePhone(t)
-    q = q.where((eb) => eb.or([eb('phone', '=', phone), eb('phone', 'like', `%${phone.replace(/^\+/, '')}`), eb('card_code', '=', t.toUpperCase())]))
+    q = q.where((eb) => eb.or([prefix(eb, 'phone', phone), eb('card_code', '=', t.toUpperCase())]))
   } else {
-    q = q.where((eb) => eb.or([eb('card_code', '=', t.toUpperCase()), eb('name_lower', 'like', `${escaped}%`), eb('email', 'like', `${escaped}%`)]))
+    q = q.where((eb) => eb.or([eb('card_code', '=', t.toUpperCase()), prefix(eb, 'name_lower', t.toLowerCase()), prefix(eb, 'email', t.toLowerCase())]))
   }
   if (cursor) q = q.where('id', '>', cursor)
   const rows = await q.orderBy('id').limit(limit + 1).execute()
   const more = rows.length > limit
   const items = more ? rows.slice(0, limit) : rows
   return { items, nextCursor: more ? items[items.length - 1].id : null }
+}
+
+/**
+ * "Starts with", written as a range so both SQLite and PostgreSQL walk the (org_id, column)
+ * index instead of scanning (a plain LIKE 'x%' uses no index on either by default). Under a
+ * binary collation the range alone is exactly "starts with"; the LIKE trims what a linguistic
+ * collation (PostgreSQL's default) puts in the range. It is left unescaped on purpose: SQLite
+ * has no default escape character, and a wildcard in the input stays inside the range anyway.
+ */
+function prefix(eb: ExpressionBuilder<Database, 'customers'>, column: 'email' | 'phone' | 'name_lower', value: string) {
+  return eb.and([eb(column, '>=', value), eb(column, '<', `${value}\uffff`), eb(column, 'like', `${value}%`)])
 }

@@ -147,7 +147,7 @@ export async function seedDemo(ctx: AppContext, options: { members?: number; sal
   })
   // Coffee beans earn double: the demo program's first published rule change (version 2).
   await ctx.writer.run(async (trx) => {
-    const v2: ProgramRules = { ...rules, multipliers: [{ id: 'beans-x2', name: 'Coffee beans ×2', categoryIds: [coffeeBeansCategory], multiplier: '2' }] }
+    const v2: ProgramRules = { ...rules, multipliers: [{ id: 'beans-x2', name: 'Coffee beans', categoryIds: [coffeeBeansCategory], multiplier: '2' }] }
     await trx.updateTable('loyalty_programs').set({ draft_rules: JSON.stringify(v2), updated_at: at }).where('id', '=', org.programId).execute()
     await trx.insertInto('program_versions').values({ id: newId(), program_id: org.programId, version: 2, rules: JSON.stringify(v2), effective_at: nowIso(new Date(clock.getTime() + 1000)), published_at: at, published_by: org.ownerId }).execute()
   })
