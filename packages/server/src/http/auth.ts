@@ -103,7 +103,10 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
     }
   })
 
-  app.addHook('preHandler', async (req) => {
+  // onRequest (right after the caller is identified), not preHandler: Fastify parses and
+  // validates the body between the two, so a later check answered anonymous callers with
+  // VALIDATION_FAILED (leaking the schema) and never reached the CSRF rule for form posts.
+  app.addHook('onRequest', async (req) => {
     const access = req.routeOptions.config?.access
     if (!access || access.public) return
     const p = req.principal
