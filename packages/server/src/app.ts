@@ -150,6 +150,8 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean | ob
 
 function fieldPath(v: any): string {
   const where = v.instancePath || v.params?.issue?.path?.join('.') || ''
-  const path = String(where).replace(/^\//, '').replace(/\//g, '.')
+  // Array indices in brackets (lines[0].quantity): the notation the use cases' own errors use
+  // (UNKNOWN_PRODUCT names lines[0].productId), so a client maps every error to a field one way.
+  const path = String(where).replace(/^\//, '').replace(/\//g, '.').replace(/\.(\d+)(?=\.|$)/g, '[$1]')
   return path || v.params?.missingProperty || '(body)'
 }

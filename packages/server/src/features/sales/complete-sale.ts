@@ -279,10 +279,13 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
 }
 
 async function replay(ctx: AppContext, orgId: string, prior: { id: string; request_hash: string; status: string; org_id: string }, requestHash: string): Promise<SaleView> {
-  if (prior.org_id !== orgId || prior.request_hash !== requestHash) {
+  if (prior.org_id !== orgId) throw new PatronError('IDEMPOTENCY_KEY_REUSED', 'A different sale was already recorded with this id', { saleId: prior.id })
+  // Checked before the hash: a voided cart's row holds the void's hash, never the cart's, so a
+  // late submission of a voided cart would otherwise be reported as a key reuse.
+  if (prior.status === 'voided') throw new PatronError('SALE_VOIDED', 'This sale was voided', { saleId: prior.id })
+  if (prior.request_hash !== requestHash) {
     throw new PatronError('IDEMPOTENCY_KEY_REUSED', 'A different sale was already recorded with this id', { saleId: prior.id })
   }
-  if (prior.status === 'voided') throw new PatronError('SALE_VOIDED', 'This sale was voided', { saleId: prior.id })
   return (await getSaleView(ctx.db.kysely, orgId, prior.id))!
 }
 
