@@ -1,19 +1,13 @@
 import {
   divRoundHalfAway,
-  evaluateEarn,
   PatronError,
   percent,
   priceSale,
-  PROGRAM_ISSUED,
-  PROGRAM_REDEEMED,
   settleTenders,
-  storeLocalDate,
   toPercentString,
   unitMinor,
   type CartLineInput,
   type DiscountInput,
-  type EarnMember,
-  type EarnResult,
   type PricedSale,
   type TenderInput,
 } from '@patron/core'
@@ -26,21 +20,12 @@ import { productsByIds } from '../catalog/catalog.queries'
 import { applyStockDelta } from '../catalog/save-product'
 import { getStore, getTerminal, pricingStore } from '../stores/stores.queries'
 import { verifySecret } from '../staff/passwords'
-import { creditPoints, lockAccount, lotExpiry, pointsEarnedSince, programVersionAt, spendPoints, type ProgramVersion } from '../loyalty/loyalty.queries'
+import { programVersionAt } from '../loyalty/loyalty.queries'
+import { applySaleLoyalty, type SaleLoyaltyRecord } from '../loyalty/sale-loyalty'
 import type { TSaleInput } from './sale-input'
 import { getSaleView, type SaleView } from './sales.queries'
 
-/** What a sale stores about its loyalty evaluation, so refunds recompute with the same inputs. */
-export interface SaleLoyaltyRecord {
-  programVersionId: string
-  version: number
-  pointsName: string
-  member: EarnMember
-  earn: EarnResult
-  pointsTender: { points: number; amountMinor: number } | null
-  balanceAfter: number
-  lotId: string | null
-}
+export type { SaleLoyaltyRecord }
 
 export function toDiscount(d: TSaleInput['cartDiscount']): DiscountInput | null {
   if (!d) return null
@@ -154,7 +139,7 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
 
     let loyalty: SaleLoyaltyRecord | null = null
     if (customer && version) {
-      loyalty = await applyLoyalty(ctx, trx, { saleId, orgId, customer, store, version, priced, soldAt, channel, pointsTender, settledTotalMinor: priced.totalMinor, principal, terminalId: terminal?.id ?? null })
+      loyalty = await applySaleLoyalty(ctx, trx, { saleId, orgId, customer, store, version, priced, soldAt, channel, pointsTender, settledTotalMinor: priced.totalMinor, principal, terminalId: terminal?.id ?? null })
     }
 
     await trx
@@ -339,107 +324,4 @@ async function checkAuthority(ctx: AppContext, principal: Principal, input: TSal
     throw new PatronError('PERMISSION_REQUIRED', `${why} needs a manager's approval; that approval was not valid`, { permission: 'manager_approval' })
   }
   return manager.id
-}
-
-interface LoyaltyArgs {
-  saleId: string
-  orgId: string
-  customer: Database['customers']
-  store: Database['stores']
-  version: ProgramVersion
-  priced: PricedSale
-  soldAt: string
-  channel: 'pos' | 'online'
-  pointsTender: { points: number; amountMinor: number } | null
-  settledTotalMinor: number
-  principal: Principal
-  terminalId: string | null
-}
-
-/** Earns (and spends, for points as tender) inside the sale's transaction. */
-async function applyLoyalty(ctx: AppContext, trx: Trx, a: LoyaltyArgs): Promise<SaleLoyaltyRecord> {
-  const account = await lockAccount(trx, ctx.db.dialect, a.customer.id)
-  const tz = a.store.time_zone
-  const rules = a.version.rules
-  const sameDay = account.last_sale_at !== null && storeLocalDate(account.last_sale_at, tz) === storeLocalDate(a.soldAt, tz)
-  let pointsEarnedToday = 0
-  if (rules.caps?.perDay) {
-    const since = new Date(Date.parse(a.soldAt) - 36 * 3600_000).toISOString()
-    pointsEarnedToday = sameDay ? await pointsEarnedSince(trx, a.customer.id, since) : 0
-  }
-  const member: EarnMember = {
-    tierId: account.tier_id,
-    firstPurchase: account.sales_count === 0,
-    visitCountedToday: sameDay,
-    birthMonth: a.customer.birth_date ? Number(a.customer.birth_date.slice(5, 7)) : null,
-    pointsEarnedToday,
-  }
-  const earn = evaluateEarn(a.version.compiled, {
-    currencyExponent: a.priced.currency.exponent,
-    storeId: a.store.id,
-    channel: a.channel,
-    at: a.soldAt,
-    timeZone: tz,
-    lines: a.priced.lines.map((l) => ({ productId: l.productId, categoryId: l.categoryId, eligibleMinor: l.eligibleMinor })),
-    totalMinor: a.settledTotalMinor,
-    pointsTenderMinor: a.pointsTender?.amountMinor ?? 0,
-  }, member)
-  const staffId = a.principal.kind === 'staff' ? a.principal.staffId : null
-  let balance = account.balance
-  if (a.pointsTender && a.pointsTender.points > 0) {
-    if (balance < a.pointsTender.points) {
-      throw new PatronError('INSUFFICIENT_POINTS', `The member has ${Math.max(balance, 0)} ${rules.pointsName}, ${a.pointsTender.points} needed`, { needed: a.pointsTender.points, available: Math.max(balance, 0) })
-    }
-    balance = await spendPoints(trx, {
-      id: `${a.saleId}:redeem`,
-      orgId: a.orgId,
-      customerId: a.customer.id,
-      points: a.pointsTender.points,
-      kind: 'redeem',
-      programAccount: PROGRAM_REDEEMED,
-      saleId: a.saleId,
-      programVersionId: a.version.id,
-      staffId,
-      terminalId: a.terminalId,
-      reason: 'points as tender',
-      at: a.soldAt,
-      now: a.soldAt,
-    })
-  }
-  let lotId: string | null = null
-  if (earn.total > 0) {
-    lotId = `${a.saleId}:earn`
-    balance = await creditPoints(trx, {
-      id: lotId,
-      orgId: a.orgId,
-      customerId: a.customer.id,
-      points: earn.total,
-      kind: 'earn',
-      programAccount: PROGRAM_ISSUED,
-      saleId: a.saleId,
-      programVersionId: a.version.id,
-      staffId,
-      terminalId: a.terminalId,
-      explanation: { components: earn.components, explanation: earn.explanation },
-      at: a.soldAt,
-      balanceBefore: balance,
-      lotExpiresAt: lotExpiry(rules, a.soldAt, tz),
-      countsAsEarning: true,
-    })
-  }
-  await trx
-    .updateTable('loyalty_accounts')
-    .set((eb) => ({ sales_count: eb('sales_count', '+', 1), last_sale_at: a.soldAt, updated_at: a.soldAt }))
-    .where('customer_id', '=', a.customer.id)
-    .execute()
-  return {
-    programVersionId: a.version.id,
-    version: a.version.version,
-    pointsName: rules.pointsName,
-    member,
-    earn,
-    pointsTender: a.pointsTender,
-    balanceAfter: balance,
-    lotId: earn.total > 0 ? lotId : null,
-  }
 }

@@ -1,0 +1,129 @@
+import {
+  evaluateEarn,
+  PatronError,
+  PROGRAM_ISSUED,
+  PROGRAM_REDEEMED,
+  storeLocalDate,
+  type EarnMember,
+  type EarnResult,
+  type PricedSale,
+} from '@patron/core'
+import type { AppContext, Principal } from '../../context'
+import type { Trx } from '../../db/writer'
+import type { Database } from '../../db/schema'
+import { creditPoints, lockAccount, lotExpiry, pointsEarnedSince, spendPoints, type ProgramVersion } from './loyalty.queries'
+
+/** What a sale stores about its loyalty evaluation, so refunds recompute with the same inputs. */
+export interface SaleLoyaltyRecord {
+  programVersionId: string
+  version: number
+  pointsName: string
+  member: EarnMember
+  earn: EarnResult
+  pointsTender: { points: number; amountMinor: number } | null
+  balanceAfter: number
+  lotId: string | null
+}
+
+export interface LoyaltyArgs {
+  saleId: string
+  orgId: string
+  customer: Database['customers']
+  store: Database['stores']
+  version: ProgramVersion
+  priced: PricedSale
+  soldAt: string
+  channel: 'pos' | 'online'
+  pointsTender: { points: number; amountMinor: number } | null
+  settledTotalMinor: number
+  principal: Principal
+  terminalId: string | null
+}
+
+/** Earns (and spends, for points as tender) inside the sale's transaction. */
+export async function applySaleLoyalty(ctx: AppContext, trx: Trx, a: LoyaltyArgs): Promise<SaleLoyaltyRecord> {
+  const account = await lockAccount(trx, ctx.db.dialect, a.customer.id)
+  const tz = a.store.time_zone
+  const rules = a.version.rules
+  const sameDay = account.last_sale_at !== null && storeLocalDate(account.last_sale_at, tz) === storeLocalDate(a.soldAt, tz)
+  let pointsEarnedToday = 0
+  if (rules.caps?.perDay) {
+    const since = new Date(Date.parse(a.soldAt) - 36 * 3600_000).toISOString()
+    pointsEarnedToday = sameDay ? await pointsEarnedSince(trx, a.customer.id, since) : 0
+  }
+  const member: EarnMember = {
+    tierId: account.tier_id,
+    firstPurchase: account.sales_count === 0,
+    visitCountedToday: sameDay,
+    birthMonth: a.customer.birth_date ? Number(a.customer.birth_date.slice(5, 7)) : null,
+    pointsEarnedToday,
+  }
+  const earn = evaluateEarn(a.version.compiled, {
+    currencyExponent: a.priced.currency.exponent,
+    storeId: a.store.id,
+    channel: a.channel,
+    at: a.soldAt,
+    timeZone: tz,
+    lines: a.priced.lines.map((l) => ({ productId: l.productId, categoryId: l.categoryId, eligibleMinor: l.eligibleMinor })),
+    totalMinor: a.settledTotalMinor,
+    pointsTenderMinor: a.pointsTender?.amountMinor ?? 0,
+  }, member)
+  const staffId = a.principal.kind === 'staff' ? a.principal.staffId : null
+  let balance = account.balance
+  if (a.pointsTender && a.pointsTender.points > 0) {
+    if (balance < a.pointsTender.points) {
+      throw new PatronError('INSUFFICIENT_POINTS', `The member has ${Math.max(balance, 0)} ${rules.pointsName}, ${a.pointsTender.points} needed`, { needed: a.pointsTender.points, available: Math.max(balance, 0) })
+    }
+    balance = await spendPoints(trx, {
+      id: `${a.saleId}:redeem`,
+      orgId: a.orgId,
+      customerId: a.customer.id,
+      points: a.pointsTender.points,
+      kind: 'redeem',
+      programAccount: PROGRAM_REDEEMED,
+      saleId: a.saleId,
+      programVersionId: a.version.id,
+      staffId,
+      terminalId: a.terminalId,
+      reason: 'points as tender',
+      at: a.soldAt,
+      now: a.soldAt,
+    })
+  }
+  let lotId: string | null = null
+  if (earn.total > 0) {
+    lotId = `${a.saleId}:earn`
+    balance = await creditPoints(trx, {
+      id: lotId,
+      orgId: a.orgId,
+      customerId: a.customer.id,
+      points: earn.total,
+      kind: 'earn',
+      programAccount: PROGRAM_ISSUED,
+      saleId: a.saleId,
+      programVersionId: a.version.id,
+      staffId,
+      terminalId: a.terminalId,
+      explanation: { components: earn.components, explanation: earn.explanation },
+      at: a.soldAt,
+      balanceBefore: balance,
+      lotExpiresAt: lotExpiry(rules, a.soldAt, tz),
+      countsAsEarning: true,
+    })
+  }
+  await trx
+    .updateTable('loyalty_accounts')
+    .set((eb) => ({ sales_count: eb('sales_count', '+', 1), last_sale_at: a.soldAt, updated_at: a.soldAt }))
+    .where('customer_id', '=', a.customer.id)
+    .execute()
+  return {
+    programVersionId: a.version.id,
+    version: a.version.version,
+    pointsName: rules.pointsName,
+    member,
+    earn,
+    pointsTender: a.pointsTender,
+    balanceAfter: balance,
+    lotId: earn.total > 0 ? lotId : null,
+  }
+}
