@@ -167,6 +167,12 @@ export function ruleIssues(rules: ProgramRules): RuleIssue[] {
     if (!count(v) || v === 0) bad('pointsTender.pointsPerUnit', 'Points per 1.00 must be a whole number > 0', v)
   }
 
+  if (rules.referral !== undefined && rules.referral !== null) {
+    for (const key of ['referrerPoints', 'refereePoints', 'minEligibleMinor', 'maxPerReferrerPerMonth'] as const) {
+      if (!count(rules.referral[key])) bad(`referral.${key}`, 'Must be a whole number ≥ 0', rules.referral[key])
+    }
+  }
+
   expiry(issues, rules.expiry)
   decimal(issues, 'costPerPointMinor', rules.costPerPointMinor, {})
   return issues

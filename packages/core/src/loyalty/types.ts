@@ -21,6 +21,19 @@ export interface ProgramRules {
   readonly expiry: ExpiryPolicy
   /** Cost of one point in minor units of the currency, decimal string (e.g. "0.5" = half a cent). */
   readonly costPerPointMinor: string
+  /** Referrals: both members earn once the referee's first qualifying sale completes. Absent = off. */
+  readonly referral?: ReferralPolicy | null
+}
+
+export interface ReferralPolicy {
+  /** Points to the member who referred. */
+  readonly referrerPoints: number
+  /** Points to the new member (the referee). */
+  readonly refereePoints: number
+  /** The referee's first sale qualifies when its eligible amount reaches this (minor units). */
+  readonly minEligibleMinor: number
+  /** At most this many referral rewards per referrer per calendar month (fraud rule). */
+  readonly maxPerReferrerPerMonth: number
 }
 
 export interface MultiplierRule {

@@ -6,6 +6,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from
 import type { Config } from '../config'
 import type { Database } from './schema'
 import * as m001 from './migrations/001_initial'
+import * as m002 from './migrations/002_tiers_referrals_jobs'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -55,6 +56,7 @@ export function connect(database: Config['database']): Db {
 
 const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: DialectName) => Promise<void> }> = {
   '001_initial': m001,
+  '002_tiers_referrals_jobs': m002,
 }
 
 /** Runs pending migrations; safe to call from several instances at once (Kysely locks). */

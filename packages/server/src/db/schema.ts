@@ -47,6 +47,7 @@ export interface Database {
     failed_logins: number
     locked_until: string | null
     created_at: string
+    daily_adjust_limit: Generated<number | null>
   }
   staff_sessions: {
     id: string
@@ -180,6 +181,7 @@ export interface Database {
     sold_at: string
     created_at: string
     voided_at: string | null
+    qualifying_points: Generated<number>
   }
   sale_lines: {
     sale_id: string
@@ -270,6 +272,8 @@ export interface Database {
     lifetime_earned: number
     sales_count: number
     last_sale_at: string | null
+    tier_since: string | null
+    tier_keep_until: string | null
     created_at: string
     updated_at: string
   }
@@ -300,6 +304,7 @@ export interface Database {
     remaining: number
     earned_at: string
     expires_at: string | null
+    warned_at: Generated<string | null>
   }
   idempotency_records: {
     scope: string
@@ -318,6 +323,31 @@ export interface Database {
     created_at: string
     published_at: string | null
   }
+  tier_events: {
+    id: string
+    org_id: string
+    customer_id: string
+    from_tier_id: string | null
+    to_tier_id: string | null
+    reason: string
+    metric: number
+    sale_id: string | null
+    program_version_id: string | null
+    created_at: string
+  }
+  referrals: {
+    id: string
+    org_id: string
+    referrer_id: string
+    referee_id: string | null
+    code: string
+    status: 'pending' | 'rewarded' | 'rejected'
+    reason: string | null
+    sale_id: string | null
+    created_at: string
+    decided_at: string | null
+  }
+  job_runs: { name: string; run_key: string; started_at: string; finished_at: string | null; result: string | null }
   audit_log: {
     id: Generated<number>
     org_id: string
@@ -330,3 +360,6 @@ export interface Database {
     created_at: string
   }
 }
+
+/** A row as read from the database (generated columns resolved). */
+export type Row<T extends keyof Database> = import('kysely').Selectable<Database[T]>

@@ -1,12 +1,12 @@
 import { sql, type Kysely } from 'kysely'
-import type { Database } from '../../db/schema'
+import type { Database, Row } from '../../db/schema'
 
 /**
  * The figures of a cash session: sales, refunds, tax by rate, tenders, discounts, points
  * issued and redeemed, cash movements and the expected cash in the drawer. An X report is
  * these figures for an open session; the Z report is the same, frozen at close with the count.
  */
-export async function cashReport(db: Kysely<Database>, session: Database['cash_sessions']) {
+export async function cashReport(db: Kysely<Database>, session: Row<'cash_sessions'>) {
   const sid = session.id
   const sales = await db
     .selectFrom('sales')

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
-import type { Database } from '../../db/schema'
+import type { Database, Row } from '../../db/schema'
 
-export function toProductView(p: Database['products'], stock?: { store_id: string; quantity: number }[]) {
+export function toProductView(p: Row<'products'>, stock?: { store_id: string; quantity: number }[]) {
   return {
     id: p.id,
     sku: p.sku,

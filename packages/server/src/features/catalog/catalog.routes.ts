@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { PatronError } from '@patron/core'
 import { ALL_STAFF, MANAGERS, type AppContext } from '../../context'
-import { requirePrincipal } from '../../http/auth'
+import { assertStoreAccess, requirePrincipal } from '../../http/auth'
 import { newId, nowIso } from '../../util'
 import { searchProducts, toProductView } from './catalog.queries'
 import { adjustStock, createProduct, updateProduct } from './save-product'
@@ -90,6 +90,8 @@ export async function catalogRoutes(app: FastifyInstance, ctx: AppContext) {
     },
     async (req, reply) => {
       const p = requirePrincipal(req)
+      // Opening stock is a stock movement in each store: a store-scoped manager books only their own.
+      for (const s of req.body.stock ?? []) assertStoreAccess(p, s.storeId)
       const row = await createProduct(ctx, p.orgId, req.body)
       return reply.status(201).send(toProductView(row))
     },
@@ -115,6 +117,7 @@ export async function catalogRoutes(app: FastifyInstance, ctx: AppContext) {
     },
     async (req, reply) => {
       const p = requirePrincipal(req)
+      assertStoreAccess(p, req.body.storeId)
       return reply.status(201).send(await adjustStock(ctx, p.orgId, req.params.id, req.body.storeId, req.body.delta, req.body.reason))
     },
   )

@@ -1,7 +1,7 @@
 import { PatronError } from '@patron/core'
 import type { AppContext } from '../../context'
 import type { Trx } from '../../db/writer'
-import type { Database } from '../../db/schema'
+import type { Database, Row } from '../../db/schema'
 import { newId, nowIso } from '../../util'
 
 export interface ProductInput {
@@ -42,7 +42,7 @@ async function checkReferences(trx: Trx, orgId: string, input: Partial<ProductIn
 
 export async function createProduct(ctx: AppContext, orgId: string, input: ProductInput, trx?: Trx) {
   const at = nowIso(ctx.now())
-  const row: Database['products'] = {
+  const row: Row<'products'> = {
     id: newId(),
     org_id: orgId,
     sku: input.sku,
@@ -78,7 +78,7 @@ export async function updateProduct(ctx: AppContext, orgId: string, id: string, 
     const existing = await trx.selectFrom('products').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst()
     if (!existing) throw new PatronError('PRODUCT_NOT_FOUND', 'Product not found', { productId: id })
     await checkReferences(trx, orgId, patch, id)
-    const set: Partial<Database['products']> = { updated_at: nowIso(ctx.now()) }
+    const set: Partial<Row<'products'>> = { updated_at: nowIso(ctx.now()) }
     if (patch.sku !== undefined) set.sku = patch.sku
     if (patch.barcode !== undefined) set.barcode = patch.barcode
     if (patch.name !== undefined) set.name = patch.name
@@ -90,7 +90,7 @@ export async function updateProduct(ctx: AppContext, orgId: string, id: string, 
     if (patch.weighed !== undefined) set.weighed = patch.weighed ? 1 : 0
     if (patch.active !== undefined) set.active = patch.active ? 1 : 0
     await trx.updateTable('products').set(set).where('id', '=', id).execute()
-    return { ...existing, ...set } as Database['products']
+    return { ...existing, ...set } as Row<'products'>
   })
 }
 

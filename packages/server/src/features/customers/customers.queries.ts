@@ -1,5 +1,5 @@
 import type { ExpressionBuilder, Kysely } from 'kysely'
-import type { Database } from '../../db/schema'
+import type { Database, Row } from '../../db/schema'
 
 /** Phones are compared in one form: digits with an optional leading +. */
 export function normalisePhone(phone: string): string {
@@ -7,7 +7,7 @@ export function normalisePhone(phone: string): string {
   return (trimmed.startsWith('+') ? '+' : '') + trimmed.replace(/\D/g, '')
 }
 
-export function toCustomerView(c: Database['customers'], account?: { balance: number; tier_id: string | null } | null) {
+export function toCustomerView(c: Row<'customers'>, account?: { balance: number; tier_id: string | null } | null) {
   return {
     id: c.id,
     name: c.name,

@@ -1,7 +1,7 @@
 import { PatronError } from '@patron/core'
 import type { AppContext } from '../../context'
 import type { Trx } from '../../db/writer'
-import type { Database } from '../../db/schema'
+import type { Database, Row } from '../../db/schema'
 import { newId, nowIso, randomCode } from '../../util'
 import { normalisePhone } from './customers.queries'
 
@@ -15,7 +15,7 @@ export interface CustomerInput {
 }
 
 async function assertUnique(trx: Trx, orgId: string, c: { phone?: string | null; email?: string | null; card_code?: string }, selfId: string | null) {
-  const checks: [keyof Database['customers'], string | null | undefined, string][] = [
+  const checks: [keyof Row<'customers'>, string | null | undefined, string][] = [
     ['phone', c.phone, 'phone'],
     ['email', c.email, 'email'],
     ['card_code', c.card_code, 'cardCode'],
@@ -37,7 +37,7 @@ export async function createCustomer(ctx: AppContext, orgId: string, input: Cust
     })
   }
   const at = nowIso(ctx.now())
-  const row: Database['customers'] = {
+  const row: Row<'customers'> = {
     id: newId(),
     org_id: orgId,
     name: input.name?.trim() || null,
@@ -70,7 +70,7 @@ export async function updateCustomer(ctx: AppContext, orgId: string, id: string,
   return ctx.writer.run(async (trx) => {
     const existing = await trx.selectFrom('customers').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst()
     if (!existing) throw new PatronError('CUSTOMER_NOT_FOUND', 'Customer not found', { customerId: id })
-    const set: Partial<Database['customers']> = { updated_at: nowIso(ctx.now()) }
+    const set: Partial<Row<'customers'>> = { updated_at: nowIso(ctx.now()) }
     if (patch.name !== undefined) {
       set.name = patch.name?.trim() || null
       set.name_lower = set.name?.toLowerCase() ?? null
@@ -82,6 +82,6 @@ export async function updateCustomer(ctx: AppContext, orgId: string, id: string,
     if (patch.birthDate !== undefined) set.birth_date = patch.birthDate
     await assertUnique(trx, orgId, set, id)
     await trx.updateTable('customers').set(set).where('id', '=', id).execute()
-    return { ...existing, ...set } as Database['customers']
+    return { ...existing, ...set } as Row<'customers'>
   })
 }

@@ -10,7 +10,7 @@ import {
 } from '@patron/core'
 import type { AppContext, Principal } from '../../context'
 import type { Trx } from '../../db/writer'
-import type { Database } from '../../db/schema'
+import type { Database, Row } from '../../db/schema'
 import { creditPoints, lockAccount, lotExpiry, pointsEarnedSince, spendPoints, type ProgramVersion } from './loyalty.queries'
 
 /** What a sale stores about its loyalty evaluation, so refunds recompute with the same inputs. */
@@ -28,8 +28,8 @@ export interface SaleLoyaltyRecord {
 export interface LoyaltyArgs {
   saleId: string
   orgId: string
-  customer: Database['customers']
-  store: Database['stores']
+  customer: Row<'customers'>
+  store: Row<'stores'>
   version: ProgramVersion
   priced: PricedSale
   soldAt: string

@@ -13,7 +13,7 @@ import {
 } from '@patron/core'
 import type { AppContext, Principal } from '../../context'
 import type { Trx } from '../../db/writer'
-import type { Database } from '../../db/schema'
+import type { Database, Row } from '../../db/schema'
 import { assertStoreAccess } from '../../http/auth'
 import { hashRequest, newId, nowIso } from '../../util'
 import { productsByIds } from '../catalog/catalog.queries'
@@ -46,8 +46,8 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
   if (prior) return replay(ctx, orgId, prior, requestHash)
 
   const channel = input.channel ?? (principal.kind === 'api_key' ? 'online' : 'pos')
-  let terminal: Database['terminals'] | null = null
-  let store: Database['stores']
+  let terminal: Row<'terminals'> | null = null
+  let store: Row<'stores'>
   if (channel === 'pos') {
     const terminalId = (principal.kind === 'staff' && principal.terminalId) || input.terminalId
     if (!terminalId) {
@@ -97,7 +97,7 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
   const approvedBy = await checkAuthority(ctx, principal, input, priced, priceOverride)
 
   const customerId = input.customerId ?? null
-  let customer: Database['customers'] | undefined
+  let customer: Row<'customers'> | undefined
   if (customerId) {
     customer = await db.selectFrom('customers').selectAll().where('id', '=', customerId).where('org_id', '=', orgId).executeTakeFirst()
     if (!customer) throw new PatronError('UNKNOWN_CUSTOMER', 'Unknown customer', { field: 'customerId', customerId })
@@ -275,7 +275,7 @@ async function replay(ctx: AppContext, orgId: string, prior: { id: string; reque
 }
 
 /** Receipt numbers are gap-free and increasing per terminal: store code + terminal code + number. */
-async function nextReceiptNo(trx: Trx, store: Database['stores'], terminal: Database['terminals'] | null, at: string): Promise<string> {
+async function nextReceiptNo(trx: Trx, store: Row<'stores'>, terminal: Row<'terminals'> | null, at: string): Promise<string> {
   let t = terminal
   if (!t) {
     // Online sales number on a per-store "WEB" terminal, made on first use.

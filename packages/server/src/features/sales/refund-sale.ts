@@ -17,7 +17,7 @@ import {
 } from '@patron/core'
 import { sql } from 'kysely'
 import type { AppContext, Principal } from '../../context'
-import type { Database } from '../../db/schema'
+import type { Database, Row } from '../../db/schema'
 import { assertStoreAccess } from '../../http/auth'
 import { hashRequest, nowIso } from '../../util'
 import { applyStockDelta } from '../catalog/save-product'
@@ -43,7 +43,7 @@ export interface RefundView {
 }
 
 /** Rebuilds the priced sale from its stored lines, for the refund math of @patron/core. */
-function pricedFromRows(sale: Database['sales'], lines: Database['sale_lines'][]): PricedSale {
+function pricedFromRows(sale: Row<'sales'>, lines: Row<'sale_lines'>[]): PricedSale {
   const priced: PricedLine[] = lines.map((l) => ({
     index: l.line_no - 1,
     productId: l.product_id,

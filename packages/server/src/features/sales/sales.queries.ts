@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database } from '../../db/schema'
+import type { Database, Row } from '../../db/schema'
 import type { SaleLoyaltyRecord } from './complete-sale'
 
 export type SaleView = Awaited<ReturnType<typeof buildSaleView>>
@@ -10,7 +10,7 @@ export async function getSaleView(db: Kysely<Database>, orgId: string, saleId: s
   return buildSaleView(db, sale)
 }
 
-async function buildSaleView(db: Kysely<Database>, sale: Database['sales']) {
+async function buildSaleView(db: Kysely<Database>, sale: Row<'sales'>) {
   const [lines, taxes, tenders, refunds, store] = await Promise.all([
     db.selectFrom('sale_lines').selectAll().where('sale_id', '=', sale.id).orderBy('line_no').execute(),
     db.selectFrom('sale_taxes').selectAll().where('sale_id', '=', sale.id).execute(),

@@ -12,7 +12,11 @@ export interface NewStaff {
   pin?: string | null
   storeIds?: string[] | null
   maxDiscountPercent?: string
+  /** Points a day this person may adjust by hand; null = no limit. Defaults by role. */
+  dailyAdjustLimit?: number | null
 }
+
+const DEFAULT_ADJUST_LIMIT: Record<Role, number | null> = { owner: null, manager: 1000, cashier: 0 }
 
 /** Creates a staff member. Hashing happens before the write transaction (it is slow on purpose). */
 export async function createStaff(ctx: AppContext, orgId: string, input: NewStaff, trx?: Trx) {
@@ -34,6 +38,7 @@ export async function createStaff(ctx: AppContext, orgId: string, input: NewStaf
     failed_logins: 0,
     locked_until: null,
     created_at: nowIso(ctx.now()),
+    daily_adjust_limit: input.dailyAdjustLimit === undefined ? DEFAULT_ADJUST_LIMIT[input.role] : input.dailyAdjustLimit,
   }
   const write = async (t: Trx) => {
     if (row.email) {

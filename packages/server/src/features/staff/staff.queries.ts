@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database } from '../../db/schema'
+import type { Database, Row } from '../../db/schema'
 
 export function findStaffByEmail(db: Kysely<Database>, email: string) {
   return db.selectFrom('staff').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst()
@@ -9,7 +9,7 @@ export function listStaff(db: Kysely<Database>, orgId: string) {
   return db.selectFrom('staff').selectAll().where('org_id', '=', orgId).orderBy('name').execute()
 }
 
-export function toStaffView(row: Database['staff']) {
+export function toStaffView(row: Row<'staff'>) {
   return {
     id: row.id,
     name: row.name,
@@ -19,6 +19,7 @@ export function toStaffView(row: Database['staff']) {
     maxDiscountPercent: row.max_discount_percent,
     active: row.active === 1,
     hasPin: row.pin_hash !== null,
+    dailyAdjustLimit: row.daily_adjust_limit,
     createdAt: row.created_at,
   }
 }

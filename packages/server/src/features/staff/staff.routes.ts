@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { PatronError } from '@patron/core'
 import { ALL_STAFF, MANAGERS, type AppContext } from '../../context'
-import { requirePrincipal, SESSION_COOKIE } from '../../http/auth'
+import { assertStoreAccess, requirePrincipal, SESSION_COOKIE } from '../../http/auth'
 import { loginWithPassword, logout } from './login'
 import { loginWithPin } from './pin-login'
 import { createStaff } from './create-staff'
@@ -99,6 +99,11 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext) {
       const p = requirePrincipal(req)
       if (p.kind === 'staff' && p.role === 'manager' && req.body.role !== 'cashier') {
         throw new PatronError('FORBIDDEN', 'Managers may create cashiers only')
+      }
+      if (p.kind === 'staff' && p.storeIds) {
+        // Staff bound to stores hand out access to those stores only, never to all of them (null).
+        if (!req.body.storeIds) throw new PatronError('STAFF_NOT_IN_STORE', 'You may only create staff for your own stores', { field: 'storeIds' })
+        for (const storeId of req.body.storeIds) assertStoreAccess(p, storeId)
       }
       const row = await createStaff(ctx, p.orgId, req.body)
       return reply.status(201).send(toStaffView(row))

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import { currency, percent, type PricingStore, type TaxRate } from '@patron/core'
-import type { Database } from '../../db/schema'
+import type { Database, Row } from '../../db/schema'
 import { notFound } from '../../http/errors'
 
 export async function getStore(db: Kysely<Database>, orgId: string, storeId: string) {
@@ -22,7 +22,7 @@ export async function getTerminal(db: Kysely<Database>, orgId: string, terminalI
 }
 
 /** The store as the pricing in @patron/core needs it: currency, tax mode, rates per class. */
-export async function pricingStore(db: Kysely<Database>, store: Database['stores']): Promise<PricingStore> {
+export async function pricingStore(db: Kysely<Database>, store: Row<'stores'>): Promise<PricingStore> {
   const rates = await db.selectFrom('tax_rates').selectAll().where('store_id', '=', store.id).orderBy('position').execute()
   const classes = await db.selectFrom('tax_classes').select('id').where('org_id', '=', store.org_id).execute()
   const byClass: Record<string, TaxRate[]> = {}
@@ -37,7 +37,7 @@ export async function pricingStore(db: Kysely<Database>, store: Database['stores
   }
 }
 
-export function toStoreView(s: Database['stores']) {
+export function toStoreView(s: Row<'stores'>) {
   return {
     id: s.id,
     code: s.code,
