@@ -15,6 +15,8 @@ import { cashRoutes } from './features/cash/cash.routes'
 import { salesRoutes } from './features/sales/sales.routes'
 import { loyaltyRoutes } from './features/loyalty/loyalty.routes'
 import { homePage } from './http/home'
+import { registerWebApp } from './http/web-app'
+import { registerRoutes } from './features/register/register.routes'
 
 export type App = FastifyInstance
 
@@ -131,6 +133,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean | ob
     return { status: 'ok', database: ctx.db.dialect }
   })
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html').send(homePage()))
+  await registerWebApp(app)
 
   await app.register(
     async (v1) => {
@@ -141,6 +144,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean | ob
       await cashRoutes(v1, ctx)
       await salesRoutes(v1, ctx)
       await loyaltyRoutes(v1, ctx)
+      await registerRoutes(v1, ctx)
     },
     { prefix: '/api/v1' },
   )

@@ -1,4 +1,4 @@
-/** The plain landing page until the register and back office exist. */
+/** The landing page: the register, and the API until the back office exists. */
 export function homePage(): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -20,8 +20,9 @@ export function homePage(): string {
 </style></head>
 <body><main>
   <h1><span>Patron</span> point of sale</h1>
-  <p class="lead">Register, loyalty program and API in one system. The register and back office are on their way; the API is ready.</p>
+  <p class="lead">Register, loyalty program and API in one system. Open the register on a till, or build on the API; the back office is on its way.</p>
   <div class="cards">
+    <a class="card" href="/register/"><strong>Register</strong><small>Sell, find members, take payment, refunds and the cash drawer</small></a>
     <a class="card" href="/api/docs"><strong>API documentation</strong><small>Every endpoint, try it in the browser</small></a>
     <a class="card" href="/api/openapi.json"><strong>OpenAPI document</strong><small>For code generators and integrations</small></a>
     <a class="card" href="/api/health"><strong>Health</strong><small>Server and database status</small></a>

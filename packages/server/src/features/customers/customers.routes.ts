@@ -7,6 +7,7 @@ import { requirePrincipal } from '../../http/auth'
 import { ZPagination } from '../catalog/catalog.routes'
 import { searchCustomers, toCustomerView } from './customers.queries'
 import { createCustomer, updateCustomer } from './save-customer'
+import { claimReferral } from '../loyalty/claim-referral'
 
 const ZCustomer = z.object({
   name: z.string().max(200).nullish(),
@@ -16,6 +17,7 @@ const ZCustomer = z.object({
   marketingConsent: z.boolean().optional(),
   birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').nullish(),
 })
+const ZNewCustomer = ZCustomer.extend({ referralCode: z.string().regex(/^[A-Za-z0-9]{4,16}$/).nullish() })
 
 export async function customerRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>()
@@ -54,7 +56,7 @@ export async function customerRoutes(app: FastifyInstance, ctx: AppContext) {
   )
   r.post(
     '/customers',
-    { config: { access: { roles: ALL_STAFF, scopes: ['customers:write'] } }, schema: { tags: ['customers'], summary: 'Enrol a member (a phone or an email is enough)', body: ZCustomer } },
+    { config: { access: { roles: ALL_STAFF, scopes: ['customers:write'] } }, schema: { tags: ['customers'], summary: 'Enrol a member (a phone or an email is enough; optionally the referral code of who referred them)', body: ZNewCustomer } },
     async (req, reply) => {
       const p = requirePrincipal(req)
       const row = await createCustomer(ctx, p.orgId, req.body)
@@ -67,6 +69,24 @@ export async function customerRoutes(app: FastifyInstance, ctx: AppContext) {
     async (req) => {
       const p = requirePrincipal(req)
       return toCustomerView(await updateCustomer(ctx, p.orgId, req.params.id, req.body))
+    },
+  )
+  r.post(
+    '/customers/:id/referral',
+    {
+      config: { access: { roles: ALL_STAFF, scopes: ['customers:write'] } },
+      schema: { tags: ['loyalty'], summary: 'Name the member who referred this one (a new member only: within a day of enrolment, before any purchase)', params: z.object({ id: z.string() }), body: z.object({ code: z.string().regex(/^[A-Za-z0-9]{4,16}$/) }) },
+    },
+    async (req, reply) => {
+      const p = requirePrincipal(req)
+      const result = await ctx.writer.run(async (trx) => {
+        const c = await trx.selectFrom('customers').selectAll().where('id', '=', req.params.id).where('org_id', '=', p.orgId).executeTakeFirst()
+        if (!c) throw new PatronError('CUSTOMER_NOT_FOUND', 'Customer not found', { customerId: req.params.id })
+        const r = await claimReferral(ctx, trx, c, req.body.code, false)
+        await trx.updateTable('customers').set({ referred_by: r.referrerId }).where('id', '=', c.id).execute()
+        return r
+      })
+      return reply.status(201).send({ customerId: req.params.id, referrerId: result.referrerId, status: 'pending' })
     },
   )
 }

@@ -4,6 +4,7 @@ import type { Trx } from '../../db/writer'
 import type { Database, Row } from '../../db/schema'
 import { newId, nowIso, randomCode } from '../../util'
 import { normalisePhone } from './customers.queries'
+import { claimReferral } from '../loyalty/claim-referral'
 
 export interface CustomerInput {
   name?: string | null
@@ -12,6 +13,8 @@ export interface CustomerInput {
   cardCode?: string | null
   marketingConsent?: boolean
   birthDate?: string | null
+  /** The referral code of the member who referred this one (enrolment only). */
+  referralCode?: string | null
 }
 
 async function assertUnique(trx: Trx, orgId: string, c: { phone?: string | null; email?: string | null; card_code?: string }, selfId: string | null) {
@@ -59,6 +62,11 @@ export async function createCustomer(ctx: AppContext, orgId: string, input: Cust
       .insertInto('loyalty_accounts')
       .values({ customer_id: row.id, org_id: orgId, balance: 0, tier_id: null, lifetime_earned: 0, sales_count: 0, last_sale_at: null, created_at: at, updated_at: at })
       .execute()
+    if (input.referralCode) {
+      const r = await claimReferral(ctx, t, row, input.referralCode, true)
+      row.referred_by = r.referrerId
+      await t.updateTable('customers').set({ referred_by: r.referrerId }).where('id', '=', row.id).execute()
+    }
     await t.insertInto('outbox').values({ org_id: orgId, topic: 'member.enrolled', aggregate_id: row.id, payload: JSON.stringify({ customerId: row.id }), created_at: at, published_at: null }).execute()
   }
   if (trx) await write(trx)

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import {
   compileRules,
   expiryFor,
@@ -7,6 +7,7 @@ import {
   planClawback,
   planConsumption,
   splitEarning,
+  storeLocalDate,
   type CompiledRules,
   type PointsLot,
   type ProgramRules,
@@ -195,14 +196,17 @@ export function lotExpiry(rules: ProgramRules, at: string, timeZone: string): st
   return expiryFor(rules.expiry, at, timeZone)
 }
 
-/** Points a member earned from sales since `since` (for the per-day cap). */
-export async function pointsEarnedSince(trx: Trx, customerId: string, since: string): Promise<number> {
-  const row = await trx
+/** Points a member earned from sales on the store-local day of `at` (for the per-day cap). */
+export async function pointsEarnedOnLocalDay(trx: Trx, customerId: string, at: string, timeZone: string): Promise<number> {
+  // A local day is at most 26 hours long and lies within 14 hours of UTC either way.
+  const since = new Date(Date.parse(at) - 40 * 3600_000).toISOString()
+  const rows = await trx
     .selectFrom('ledger_transfers')
-    .select(sql<number>`coalesce(sum(points), 0)`.as('points'))
+    .select(['points', 'created_at'])
     .where('customer_id', '=', customerId)
     .where('kind', '=', 'earn')
     .where('created_at', '>=', since)
-    .executeTakeFirst()
-  return Number(row?.points ?? 0)
+    .execute()
+  const day = storeLocalDate(at, timeZone)
+  return rows.filter((r) => storeLocalDate(r.created_at, timeZone) === day).reduce((s, r) => s + Number(r.points), 0)
 }

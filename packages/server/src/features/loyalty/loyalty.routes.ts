@@ -8,6 +8,9 @@ import { nowIso } from '../../util'
 import { ZPagination } from '../catalog/catalog.routes'
 import { programVersionAt } from './loyalty.queries'
 import { verifyLedger } from './verify-ledger'
+import { adjustPoints, ADJUSTMENT_REASONS } from './adjust-points'
+import { tierMetric } from './tiers'
+import type { Trx } from '../../db/writer'
 
 export async function loyaltyRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>()
@@ -29,12 +32,28 @@ export async function loyaltyRoutes(app: FastifyInstance, ctx: AppContext) {
       const account = await db.selectFrom('loyalty_accounts').selectAll().where('customer_id', '=', c.id).executeTakeFirstOrThrow()
       const lots = await db.selectFrom('lots').selectAll().where('customer_id', '=', c.id).where('remaining', '>', 0).execute()
       lots.sort((a, b) => (a.expires_at ?? '9999') < (b.expires_at ?? '9999') ? -1 : (a.expires_at ?? '9999') > (b.expires_at ?? '9999') ? 1 : a.earned_at < b.earned_at ? -1 : 1)
-      const version = await programVersionAt(db, p.orgId, nowIso(ctx.now()))
+      const at = nowIso(ctx.now())
+      const version = await programVersionAt(db, p.orgId, at)
+      const tiers = version?.rules.tiers ?? []
+      let tier = null
+      if (tiers.length > 0 && version) {
+        const metric = await tierMetric(db as unknown as Trx, version.rules, c.id, at, { points: 0, eligibleMinor: 0 })
+        const index = tiers.findIndex((t) => t.id === account.tier_id)
+        const next = tiers[index + 1] ?? null
+        tier = {
+          metric: version.rules.tierMetric,
+          value: metric,
+          current: index >= 0 ? { id: tiers[index].id, name: tiers[index].name, multiplier: tiers[index].multiplier, perks: tiers[index].perks ?? [] } : null,
+          keepUntil: account.tier_keep_until,
+          next: next ? { id: next.id, name: next.name, threshold: next.threshold, remaining: Math.max(0, next.threshold - metric) } : null,
+        }
+      }
       return {
         customerId: c.id,
         pointsName: version?.rules.pointsName ?? 'points',
         balance: account.balance,
         tierId: account.tier_id,
+        tier,
         lifetimeEarned: account.lifetime_earned,
         salesCount: account.sales_count,
         lastSaleAt: account.last_sale_at,
@@ -84,6 +103,47 @@ export async function loyaltyRoutes(app: FastifyInstance, ctx: AppContext) {
         }),
         nextCursor: more ? `${items[items.length - 1].created_at}|${items[items.length - 1].id}` : null,
       }
+    },
+  )
+  r.post(
+    '/customers/:id/adjustments',
+    {
+      config: { access: { roles: MANAGERS, scopes: ['loyalty:write'] } },
+      schema: {
+        tags: ['loyalty'],
+        summary: 'Adjust a balance by hand: a reason code and a note, within the daily limit of the staff member, never below zero; audited',
+        params: idParam,
+        body: z.object({
+          id: z.string().uuid(),
+          points: z.number().int().min(-1_000_000).max(1_000_000).refine((v) => v !== 0, 'must not be 0'),
+          reasonCode: z.enum(ADJUSTMENT_REASONS),
+          note: z.string().trim().min(3).max(500),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const result = await adjustPoints(ctx, requirePrincipal(req), req.params.id, req.body)
+      return reply.status(result.replayed ? 200 : 201).send(result)
+    },
+  )
+  r.get(
+    '/customers/:id/tier-events',
+    { config: { access: { roles: ALL_STAFF, scopes: ['loyalty:read'] } }, schema: { tags: ['loyalty'], summary: "A member's tier changes, newest first, with their reasons", params: idParam } },
+    async (req) => {
+      const p = requirePrincipal(req)
+      const c = await member(p, req.params.id)
+      const rows = await db.selectFrom('tier_events').selectAll().where('customer_id', '=', c.id).orderBy('created_at', 'desc').limit(100).execute()
+      return { items: rows.map((e) => ({ id: e.id, fromTierId: e.from_tier_id, toTierId: e.to_tier_id, reason: e.reason, metric: e.metric, saleId: e.sale_id, createdAt: e.created_at })) }
+    },
+  )
+  r.get(
+    '/customers/:id/referrals',
+    { config: { access: { roles: ALL_STAFF, scopes: ['loyalty:read'] } }, schema: { tags: ['loyalty'], summary: 'Referrals made by this member (and theirs as referee), with status and rejection reasons', params: idParam } },
+    async (req) => {
+      const p = requirePrincipal(req)
+      const c = await member(p, req.params.id)
+      const rows = await db.selectFrom('referrals').selectAll().where((eb) => eb.or([eb('referrer_id', '=', c.id), eb('referee_id', '=', c.id)])).orderBy('created_at', 'desc').limit(200).execute()
+      return { items: rows.map((r) => ({ id: r.id, referrerId: r.referrer_id, refereeId: r.referee_id, status: r.status, reason: r.reason, saleId: r.sale_id, createdAt: r.created_at, decidedAt: r.decided_at })) }
     },
   )
   r.get(

@@ -11,7 +11,9 @@ import {
 import type { AppContext, Principal } from '../../context'
 import type { Trx } from '../../db/writer'
 import type { Database, Row } from '../../db/schema'
-import { creditPoints, lockAccount, lotExpiry, pointsEarnedSince, spendPoints, type ProgramVersion } from './loyalty.queries'
+import { creditPoints, lockAccount, lotExpiry, pointsEarnedOnLocalDay, spendPoints, type ProgramVersion } from './loyalty.queries'
+import { settleReferral, type ReferralOutcome } from './referrals'
+import { tierMetric, upgradeAfterSale, type TierChange } from './tiers'
 
 /** What a sale stores about its loyalty evaluation, so refunds recompute with the same inputs. */
 export interface SaleLoyaltyRecord {
@@ -23,6 +25,9 @@ export interface SaleLoyaltyRecord {
   pointsTender: { points: number; amountMinor: number } | null
   balanceAfter: number
   lotId: string | null
+  /** Set when this sale lifted the member into a higher tier (it was earned at the old one). */
+  tierChange?: TierChange | null
+  referral?: ReferralOutcome | null
 }
 
 export interface LoyaltyArgs {
@@ -46,11 +51,7 @@ export async function applySaleLoyalty(ctx: AppContext, trx: Trx, a: LoyaltyArgs
   const tz = a.store.time_zone
   const rules = a.version.rules
   const sameDay = account.last_sale_at !== null && storeLocalDate(account.last_sale_at, tz) === storeLocalDate(a.soldAt, tz)
-  let pointsEarnedToday = 0
-  if (rules.caps?.perDay) {
-    const since = new Date(Date.parse(a.soldAt) - 36 * 3600_000).toISOString()
-    pointsEarnedToday = sameDay ? await pointsEarnedSince(trx, a.customer.id, since) : 0
-  }
+  const pointsEarnedToday = rules.caps?.perDay && sameDay ? await pointsEarnedOnLocalDay(trx, a.customer.id, a.soldAt, tz) : 0
   const member: EarnMember = {
     tierId: account.tier_id,
     firstPurchase: account.sales_count === 0,
@@ -116,7 +117,16 @@ export async function applySaleLoyalty(ctx: AppContext, trx: Trx, a: LoyaltyArgs
     .set((eb) => ({ sales_count: eb('sales_count', '+', 1), last_sale_at: a.soldAt, updated_at: a.soldAt }))
     .where('customer_id', '=', a.customer.id)
     .execute()
+  const referral = await settleReferral(ctx, trx, { orgId: a.orgId, refereeId: a.customer.id, saleId: a.saleId, eligibleMinor: earn.eligibleMinor, at: a.soldAt, version: a.version, timeZone: tz, refereeBalance: balance })
+  if (referral?.status === 'rewarded') balance += referral.refereePoints
+  let tierChange: TierChange | null = null
+  if (rules.tiers.length > 0) {
+    const metric = await tierMetric(trx, rules, a.customer.id, a.soldAt, { points: earn.qualifyingPoints, eligibleMinor: earn.eligibleMinor })
+    tierChange = await upgradeAfterSale(trx, { orgId: a.orgId, customerId: a.customer.id, rules, currentTierId: account.tier_id, at: a.soldAt, saleId: a.saleId, programVersionId: a.version.id, metric })
+  }
   return {
+    tierChange,
+    referral,
     programVersionId: a.version.id,
     version: a.version.version,
     pointsName: rules.pointsName,

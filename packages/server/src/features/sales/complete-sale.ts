@@ -168,6 +168,7 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
         eligible_minor: loyalty?.earn.eligibleMinor ?? priced.eligibleMinor,
         points_earned: loyalty?.earn.total ?? 0,
         points_redeemed: pointsTender?.points ?? 0,
+        qualifying_points: loyalty?.earn.qualifyingPoints ?? 0,
         program_version_id: loyalty?.programVersionId ?? null,
         tier_id: loyalty?.member.tierId ?? null,
         loyalty: loyalty ? JSON.stringify(loyalty) : null,

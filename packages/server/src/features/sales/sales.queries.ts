@@ -75,6 +75,8 @@ async function buildSaleView(db: Kysely<Database>, sale: Row<'sales'>) {
           programVersion: loyalty.version,
           programVersionId: loyalty.programVersionId,
           balanceAfter: loyalty.balanceAfter,
+          tierChange: loyalty.tierChange ?? null,
+          referral: loyalty.referral ?? null,
         }
       : null,
     refunds: refunds.map((r) => ({ id: r.id, totalMinor: r.total_minor, pointsClawedBack: r.points_clawed_back, createdAt: r.created_at })),
