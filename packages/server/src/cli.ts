@@ -10,6 +10,7 @@ import { createApiKey } from './features/apikeys/create-api-key'
 import { createOrganisation } from './features/setup/create-organisation'
 import { DEMO_CREDENTIALS, seedDemo } from './features/setup/seed-demo'
 import { verifyLedger } from './features/loyalty/verify-ledger'
+import { runDailyJobs } from './jobs/daily'
 
 const HELP = `patron — point of sale and loyalty
 
@@ -25,6 +26,8 @@ Usage: patron <command> [options]
   seed --demo           Seed the café-and-shop demo into an empty database
   apikey create --name N --scopes a,b   Create an API key (printed as the last line)
   verify-ledger         Check the ledger's invariants; exit 1 and a report on any violation
+  jobs run [--at ISO]   Run the daily jobs now (expiry, expiry warnings, tier review); each runs
+                        once a day across instances (the server also runs them every hour)
 
 Environment: DATABASE_URL, PATRON_DATA_DIR, PORT, HOST, LOG_LEVEL (see README).
 Scopes: ${SCOPES.join(', ')}`
@@ -91,6 +94,17 @@ async function main(argv: string[]): Promise<number> {
         console.log(`Checked ${r.transfers} transfers and ${r.accounts} member accounts: ${r.violations.length} violations.`)
         for (const v of r.violations.slice(0, 100)) console.log(`  ${v.code}: ${v.message}`)
         return r.violations.length === 0 ? 0 : 1
+      }
+      case 'jobs': {
+        const [sub, ...args] = rest
+        if (sub !== 'run') throw new UsageError('Usage: patron jobs run [--at 2026-01-31T03:00:00Z]')
+        const { values } = parseArgs({ args, options: { at: { type: 'string' } } })
+        await migrate(ctx.db)
+        const at = values.at ? new Date(values.at) : new Date()
+        if (Number.isNaN(at.getTime())) throw new UsageError('--at must be an ISO 8601 time')
+        const results = await runDailyJobs(ctx, at.toISOString())
+        for (const [job, r] of Object.entries(results)) console.log(`${job}: ${r === null ? 'already ran today' : JSON.stringify(r)}`)
+        return 0
       }
       default:
         throw new UsageError(`Unknown command "${command}".\n\n${HELP}`)

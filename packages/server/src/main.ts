@@ -3,6 +3,7 @@ import type { AppContext } from './context'
 import { connect, migrate } from './db/connect'
 import { WriteQueue } from './db/writer'
 import { buildApp, type App } from './app'
+import { scheduleDailyJobs } from './jobs/daily'
 
 /** Wires a context from configuration: the database, the write queue, the clock. */
 export function createContext(config: Config, now: () => Date = () => new Date()): AppContext {
@@ -21,11 +22,13 @@ export async function serve(ctx: AppContext, options: { logger?: boolean } = {})
   await migrate(ctx.db)
   const app = await buildApp(ctx, { logger: options.logger ? { level: ctx.config.logLevel } : false })
   await app.listen({ host: ctx.config.host, port: ctx.config.port })
+  const stopJobs = scheduleDailyJobs(ctx, (msg) => app.log.info(msg))
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
     app.log.info(`${signal}: finishing requests in flight`)
+    stopJobs()
     await app.close()
     await closeContext(ctx)
     process.exit(0)
