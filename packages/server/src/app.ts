@@ -14,6 +14,9 @@ import { storeRoutes } from './features/stores/stores.routes'
 import { cashRoutes } from './features/cash/cash.routes'
 import { salesRoutes } from './features/sales/sales.routes'
 import { loyaltyRoutes } from './features/loyalty/loyalty.routes'
+import { rewardRoutes } from './features/rewards/rewards.routes'
+import { programRoutes } from './features/loyalty/program.routes'
+import { reportRoutes } from './features/reports/reports.routes'
 import { homePage } from './http/home'
 import { registerWebApp } from './http/web-app'
 import { registerRoutes } from './features/register/register.routes'
@@ -144,6 +147,9 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean | ob
       await cashRoutes(v1, ctx)
       await salesRoutes(v1, ctx)
       await loyaltyRoutes(v1, ctx)
+      await rewardRoutes(v1, ctx)
+      await programRoutes(v1, ctx)
+      await reportRoutes(v1, ctx)
       await registerRoutes(v1, ctx)
     },
     { prefix: '/api/v1' },

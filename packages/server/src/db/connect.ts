@@ -7,6 +7,8 @@ import type { Config } from '../config'
 import type { Database } from './schema'
 import * as m001 from './migrations/001_initial'
 import * as m002 from './migrations/002_tiers_referrals_jobs'
+import * as m003 from './migrations/003_rewards'
+import * as m004 from './migrations/004_program_history'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -27,6 +29,31 @@ const pgTypes = {
   },
 }
 
+/**
+ * better-sqlite3 for Kysely with its prepared statements kept (LRU). Kysely's SQLite driver
+ * prepares every query anew, and parsing a checkout's ~40 statements cost more than running
+ * them. A statement busy in an iterate() (a streamed query) is never handed out twice.
+ */
+function withStatementCache(db: SqliteDatabase.Database, max = 1000) {
+  const cache = new Map<string, SqliteDatabase.Statement>()
+  return {
+    close: () => db.close(),
+    prepare(sqlText: string) {
+      const cached = cache.get(sqlText)
+      if (cached && !cached.busy) {
+        cache.delete(sqlText)
+        cache.set(sqlText, cached)
+        return cached
+      }
+      const stmt = db.prepare(sqlText)
+      if (cached) return stmt
+      cache.set(sqlText, stmt)
+      if (cache.size > max) cache.delete(cache.keys().next().value!)
+      return stmt
+    },
+  }
+}
+
 export function connect(database: Config['database']): Db {
   if (database.kind === 'sqlite') {
     if (database.file !== ':memory:') fs.mkdirSync(path.dirname(database.file), { recursive: true })
@@ -36,7 +63,7 @@ export function connect(database: Config['database']): Db {
     sqlite.pragma('synchronous = FULL')
     sqlite.pragma('foreign_keys = ON')
     sqlite.pragma('busy_timeout = 5000')
-    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
     return {
       kysely,
       dialect: 'sqlite',
@@ -57,6 +84,8 @@ export function connect(database: Config['database']): Db {
 const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: DialectName) => Promise<void> }> = {
   '001_initial': m001,
   '002_tiers_referrals_jobs': m002,
+  '003_rewards': m003,
+  '004_program_history': m004,
 }
 
 /** Runs pending migrations; safe to call from several instances at once (Kysely locks). */

@@ -347,6 +347,45 @@ export interface Database {
     created_at: string
     decided_at: string | null
   }
+  rewards: {
+    id: string
+    org_id: string
+    name: string
+    description: string | null
+    kind: 'free_product' | 'amount_off' | 'percent_off' | 'free_delivery' | 'experience'
+    cost_points: number
+    product_id: string | null
+    category_id: string | null
+    price_ceiling_minor: number | null
+    amount_off_minor: number | null
+    percent_off: string | null
+    valid_from: string | null
+    valid_to: string | null
+    tier_ids: string | null
+    limit_per_member: number | null
+    limit_period: 'day' | 'week' | 'month' | 'year' | 'ever' | null
+    stock: number | null
+    active: Bool
+    created_at: string
+    updated_at: string
+  }
+  reward_redemptions: {
+    id: string
+    org_id: string
+    reward_id: string
+    customer_id: string
+    channel: 'reservation' | 'voucher'
+    cart_id: string | null
+    voucher_code: string | null
+    points: number
+    status: 'pending' | 'posted' | 'released' | 'issued' | 'used' | 'expired'
+    lots: string
+    sale_id: string | null
+    applied: string | null
+    expires_at: string
+    created_at: string
+    decided_at: string | null
+  }
   job_runs: { name: string; run_key: string; started_at: string; finished_at: string | null; result: string | null }
   audit_log: {
     id: Generated<number>

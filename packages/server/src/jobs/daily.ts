@@ -5,6 +5,7 @@ import type { Trx } from '../db/writer'
 import { nowIso } from '../util'
 import { lockAccount, programVersionAt } from '../features/loyalty/loyalty.queries'
 import { recordTierChange, tierMetric } from '../features/loyalty/tiers'
+import { expireVouchers, releaseExpiredReservations } from '../features/rewards/redeem-reward'
 
 /** Members handled per write transaction: big enough to amortise the commit, small enough to keep latency of sales low. */
 const BATCH = 500
@@ -192,6 +193,8 @@ export async function runDailyJobs(ctx: AppContext, at: string = nowIso(ctx.now(
     results[`${id}:warn`] = await runOnce(ctx, `warn:${id}`, day, () => warnExpiring(ctx, id, at))
     results[`${id}:tiers`] = await runOnce(ctx, `tiers:${id}`, day, () => reviewTiers(ctx, id, at))
   }
+  results.vouchersExpired = await expireVouchers(ctx, at)
+  results.reservationsReleased = await releaseExpiredReservations(ctx, at)
   return results
 }
 
@@ -205,10 +208,16 @@ export function scheduleDailyJobs(ctx: AppContext, log: (msg: string) => void): 
   }
   const first = setTimeout(tick, 10_000)
   const every = setInterval(tick, 3600_000)
+  // Reward reservations of abandoned carts go back within a minute of their timeout.
+  const reservations = setInterval(() => {
+    releaseExpiredReservations(ctx).catch((e) => log(`releasing reservations failed: ${e instanceof Error ? e.message : String(e)}`))
+  }, 60_000)
   first.unref()
   every.unref()
+  reservations.unref()
   return () => {
     clearTimeout(first)
     clearInterval(every)
+    clearInterval(reservations)
   }
 }

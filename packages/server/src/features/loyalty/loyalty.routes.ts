@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { sql } from 'kysely'
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { PatronError } from '@patron/core'
@@ -71,12 +72,19 @@ export async function loyaltyRoutes(app: FastifyInstance, ctx: AppContext) {
       const p = requirePrincipal(req)
       const c = await member(p, req.params.id)
       const account = `member:${c.id}`
-      let q = db.selectFrom('ledger_transfers').selectAll().where('customer_id', '=', c.id)
+      // Entries of the same instant in recording order: rowid on SQLite, seq on PostgreSQL.
+      const seq = sql<number>`${sql.raw(ctx.db.dialect === 'sqlite' ? 'rowid' : 'seq')}`
+      let q = db
+        .selectFrom('ledger_transfers')
+        .selectAll()
+        .select(seq.as('seq'))
+        .where('customer_id', '=', c.id)
+        .where((eb) => eb.or([eb('debit_account', '=', account), eb('credit_account', '=', account)]))
       if (req.query.cursor) {
-        const [at, id] = req.query.cursor.split('|')
-        q = q.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id ?? '')])]))
+        const [at, n] = req.query.cursor.split('|')
+        q = q.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb(seq, '<', Number(n))])]))
       }
-      const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(req.query.limit + 1).execute()
+      const rows = await q.orderBy('created_at', 'desc').orderBy(seq, 'desc').limit(req.query.limit + 1).execute()
       const more = rows.length > req.query.limit
       const items = more ? rows.slice(0, req.query.limit) : rows
       return {
@@ -101,7 +109,7 @@ export async function loyaltyRoutes(app: FastifyInstance, ctx: AppContext) {
             createdAt: t.created_at,
           }
         }),
-        nextCursor: more ? `${items[items.length - 1].created_at}|${items[items.length - 1].id}` : null,
+        nextCursor: more ? `${items[items.length - 1].created_at}|${items[items.length - 1].seq}` : null,
       }
     },
   )

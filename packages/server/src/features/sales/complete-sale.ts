@@ -2,7 +2,6 @@ import {
   divRoundHalfAway,
   PatronError,
   percent,
-  priceSale,
   settleTenders,
   toPercentString,
   unitMinor,
@@ -24,6 +23,7 @@ import { programVersionAt } from '../loyalty/loyalty.queries'
 import { applySaleLoyalty, type SaleLoyaltyRecord } from '../loyalty/sale-loyalty'
 import type { TSaleInput } from './sale-input'
 import { getSaleView, type SaleView } from './sales.queries'
+import { loadCartRewards, postCartRewards, priceWithRewards } from '../rewards/sale-rewards'
 
 export type { SaleLoyaltyRecord }
 
@@ -93,7 +93,9 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
       discount: toDiscount(l.discount),
     }
   })
-  const priced = priceSale(pricing, { lines: cartLines, cartDiscount: toDiscount(input.cartDiscount) })
+  // Rewards reserved for this cart (by its id) and vouchers named at checkout discount lines.
+  const cartRewards = await loadCartRewards(db, orgId, input.id, input.customerId ?? null, input.vouchers ?? [])
+  const { priced, applications } = priceWithRewards(pricing, { lines: cartLines, cartDiscount: toDiscount(input.cartDiscount) }, cartRewards)
   const approvedBy = await checkAuthority(ctx, principal, input, priced, priceOverride)
 
   const customerId = input.customerId ?? null
@@ -252,6 +254,7 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
         published_at: null,
       })
       .execute()
+    await postCartRewards(trx, cartRewards, applications, saleId, at)
     if (approvedBy) {
       await trx
         .insertInto('audit_log')

@@ -25,6 +25,8 @@ import { clawbackPoints, creditPoints, lockAccount, lotExpiry, programVersionByI
 import { pricingStore } from '../stores/stores.queries'
 import type { SaleLoyaltyRecord } from './complete-sale'
 import type { TRefundInput } from './sale-input'
+import { givePointsBack } from '../rewards/redeem-reward'
+import { restoreRewardsForRefund } from '../rewards/sale-rewards'
 
 export interface RefundView {
   id: string
@@ -246,6 +248,14 @@ export async function refundSale(ctx: AppContext, principal: Principal, saleId: 
         const p = await trx.selectFrom('products').select('track_stock').where('id', '=', line.product_id).executeTakeFirst()
         if (p?.track_stock === 1) await applyStockDelta(trx, line.product_id, sale.store_id, r.quantity, 'refund', at, saleId, input.id)
       }
+    }
+    // Rewards whose only discounted line is now fully returned give their points back.
+    const fullyReturned = new Set(lines.filter((l) => l.returned_quantity + (refunded.find((r) => r.lineIndex === l.line_no - 1)?.quantity ?? 0) === l.quantity).map((l) => l.line_no))
+    const rewardsRestored = await restoreRewardsForRefund(trx, saleId, fullyReturned, input.id, at, async (r) => {
+      balanceAfter = await givePointsBack(trx, ctx, r.customer_id, JSON.parse(r.lots), at)
+    })
+    if (rewardsRestored > 0) {
+      await trx.updateTable('refunds').set({ points_restored: pointsReturned + rewardsRestored, loyalty: JSON.stringify({ balanceAfter, roundingMinor: rounded.roundingMinor, rewardsRestored }) }).where('id', '=', input.id).execute()
     }
     await trx
       .insertInto('outbox')

@@ -40,6 +40,8 @@ export const ZSaleInput = z.object({
   soldAt: z.string().datetime({ offset: true }).optional(),
   /** The order number of an online order. */
   externalRef: z.string().max(120).nullish(),
+  /** Voucher codes (rewards turned into codes from points) to use on this sale. */
+  vouchers: z.array(z.string().min(4).max(40)).max(10).optional(),
   /** A manager's PIN entered in place for a discount or price override above the cashier's limit. */
   approval: z.object({ staffId: z.string(), pin: z.string().regex(/^\d{4,6}$/) }).nullish(),
 })

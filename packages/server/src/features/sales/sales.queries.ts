@@ -19,6 +19,14 @@ async function buildSaleView(db: Kysely<Database>, sale: Row<'sales'>) {
     db.selectFrom('stores').select(['code', 'name', 'locale', 'time_zone', 'address']).where('id', '=', sale.store_id).executeTakeFirstOrThrow(),
   ])
   const loyalty = sale.loyalty ? (JSON.parse(sale.loyalty) as SaleLoyaltyRecord) : null
+  const rewards = sale.customer_id
+    ? await db
+        .selectFrom('reward_redemptions as r')
+        .innerJoin('rewards as w', 'w.id', 'r.reward_id')
+        .select(['r.id', 'r.reward_id', 'w.name', 'r.points', 'r.channel', 'r.voucher_code', 'r.applied', 'r.status'])
+        .where('r.sale_id', '=', sale.id)
+        .execute()
+    : []
   return {
     id: sale.id,
     receiptNo: sale.receipt_no,
@@ -79,6 +87,16 @@ async function buildSaleView(db: Kysely<Database>, sale: Row<'sales'>) {
           referral: loyalty.referral ?? null,
         }
       : null,
+    rewards: rewards.map((r) => ({
+      redemptionId: r.id,
+      rewardId: r.reward_id,
+      name: r.name,
+      points: r.points,
+      channel: r.channel,
+      voucherCode: r.voucher_code,
+      status: r.status,
+      discountMinor: (JSON.parse(r.applied ?? '[]') as { discountMinor: number }[]).reduce((s, a) => s + a.discountMinor, 0),
+    })),
     refunds: refunds.map((r) => ({ id: r.id, totalMinor: r.total_minor, pointsClawedBack: r.points_clawed_back, createdAt: r.created_at })),
   }
 }

@@ -91,7 +91,7 @@ export async function salesRoutes(app: FastifyInstance, ctx: AppContext) {
     '/sales/:id/void',
     {
       config: { access: { roles: ALL_STAFF, scopes: ['sales:write'] } },
-      schema: { tags: ['sales'], summary: 'Void an open or parked cart by its id (a completed sale is refunded instead)', params: idParam, body: z.object({ terminalId: z.string().optional(), reason: z.string().max(300).nullish() }) },
+      schema: { tags: ['sales'], summary: 'Void an open or parked cart by its id (a completed sale is refunded instead)', params: idParam, body: z.object({ terminalId: z.string().optional(), storeId: z.string().optional(), reason: z.string().max(300).nullish() }) },
     },
     async (req) => voidSale(ctx, requirePrincipal(req), req.params.id, req.body),
   )

@@ -1,0 +1,84 @@
+import { applyRewards, memberAccount, PatronError, priceSale, PROGRAM_REDEEMED, PROGRAM_RESERVED, type CartInput, type PricedSale, type PricingStore, type RewardApplication } from '@patron/core'
+import type { Kysely } from 'kysely'
+import type { Database, Row } from '../../db/schema'
+import type { Trx } from '../../db/writer'
+import { insertRewardTransfer } from './redeem-reward'
+import { toRewardDefinition } from './rewards.queries'
+
+export interface CartRewards {
+  redemptions: Row<'reward_redemptions'>[]
+  rewards: Map<string, Row<'rewards'>>
+}
+
+/** The rewards a sale carries: reservations made for its cart id, and vouchers named at checkout. */
+export async function loadCartRewards(db: Kysely<Database>, orgId: string, saleId: string, customerId: string | null, voucherCodes: string[]): Promise<CartRewards> {
+  const reserved = await db.selectFrom('reward_redemptions').selectAll().where('org_id', '=', orgId).where('cart_id', '=', saleId).where('status', '=', 'pending').orderBy('created_at').execute()
+  const vouchers = voucherCodes.length
+    ? await db.selectFrom('reward_redemptions').selectAll().where('org_id', '=', orgId).where('voucher_code', 'in', voucherCodes.map((c) => c.trim().toUpperCase())).execute()
+    : []
+  for (const code of voucherCodes) {
+    const v = vouchers.find((x) => x.voucher_code === code.trim().toUpperCase())
+    if (!v || v.status !== 'issued') throw new PatronError('VOUCHER_NOT_VALID', v ? `Voucher ${code} is ${v.status}` : `Unknown voucher ${code}`, { field: 'vouchers', code })
+  }
+  const redemptions = [...reserved, ...vouchers]
+  for (const r of redemptions) {
+    if (r.customer_id !== customerId) throw new PatronError('REWARD_CUSTOMER_MISMATCH', 'A reward on this cart belongs to another member', { field: 'customerId', redemptionId: r.id })
+  }
+  const ids = [...new Set(redemptions.map((r) => r.reward_id))]
+  const rows = ids.length ? await db.selectFrom('rewards').selectAll().where('id', 'in', ids).execute() : []
+  return { redemptions, rewards: new Map(rows.map((r) => [r.id, r])) }
+}
+
+/** Prices the cart, then applies the rewards to what each line still costs, then prices again. */
+export function priceWithRewards(pricing: PricingStore, cart: CartInput, cartRewards: CartRewards): { priced: PricedSale; applications: RewardApplication[] } {
+  const first = priceSale(pricing, cart)
+  if (cartRewards.redemptions.length === 0) return { priced: first, applications: [] }
+  const defs = cartRewards.redemptions.map((r) => toRewardDefinition(cartRewards.rewards.get(r.reward_id)!))
+  const { perLine, applications } = applyRewards(
+    defs,
+    first.lines.map((l) => ({
+      productId: l.productId,
+      categoryId: l.categoryId,
+      quantity: l.quantity,
+      unitPriceMinor: l.unitPriceMinor,
+      weighed: l.weighed,
+      openMinor: l.grossMinor - l.lineDiscountMinor - l.cartDiscountMinor,
+    })),
+  )
+  const priced = priceSale(pricing, { ...cart, lines: cart.lines.map((l, i) => ({ ...l, rewardDiscountMinor: perLine[i] })) })
+  return { priced, applications }
+}
+
+/** With the sale: reservations are posted (reserved → redeemed) and vouchers marked used. */
+export async function postCartRewards(trx: Trx, cartRewards: CartRewards, applications: RewardApplication[], saleId: string, at: string) {
+  for (const [i, r] of cartRewards.redemptions.entries()) {
+    const current = await trx.selectFrom('reward_redemptions').select('status').where('id', '=', r.id).executeTakeFirstOrThrow()
+    const expected = r.channel === 'reservation' ? 'pending' : 'issued'
+    if (current.status !== expected) {
+      throw new PatronError('REWARD_RESERVATION_EXPIRED', 'A reward on this cart was released (timeout or void); apply it again', { redemptionId: r.id })
+    }
+    const applied = JSON.stringify([...applications[i].discounts].map(([lineIndex, minor]) => ({ lineNo: lineIndex + 1, discountMinor: minor })))
+    if (r.channel === 'reservation') {
+      await insertRewardTransfer(trx, { id: `${r.id}:commit`, orgId: r.org_id, customerId: r.customer_id, debit: PROGRAM_RESERVED, credit: PROGRAM_REDEEMED, points: r.points, kind: 'reservation_commit', reason: 'reward used in sale', at, saleId })
+    }
+    await trx.updateTable('reward_redemptions').set({ status: r.channel === 'reservation' ? 'posted' : 'used', sale_id: saleId, applied, decided_at: at }).where('id', '=', r.id).execute()
+  }
+}
+
+/**
+ * A refund that returns the whole of the only line a reward discounted gives the reward's points
+ * back (loyalty.md); a reward spread over several lines stays used.
+ */
+export async function restoreRewardsForRefund(trx: Trx, saleId: string, fullyReturnedLineNos: Set<number>, refundId: string, at: string, giveBack: (r: Row<'reward_redemptions'>) => Promise<void>) {
+  const used = await trx.selectFrom('reward_redemptions').selectAll().where('sale_id', '=', saleId).where('status', 'in', ['posted', 'used']).execute()
+  let restored = 0
+  for (const r of used) {
+    const applied = JSON.parse(r.applied ?? '[]') as { lineNo: number; discountMinor: number }[]
+    if (applied.length !== 1 || !fullyReturnedLineNos.has(applied[0].lineNo)) continue
+    await insertRewardTransfer(trx, { id: `${refundId}:restore:${r.id}`, orgId: r.org_id, customerId: r.customer_id, debit: PROGRAM_REDEEMED, credit: memberAccount(r.customer_id), points: r.points, kind: 'reward_restore', reason: 'the rewarded item was returned', at, saleId })
+    await giveBack(r)
+    await trx.updateTable('reward_redemptions').set({ status: 'released', decided_at: at }).where('id', '=', r.id).execute()
+    restored += r.points
+  }
+  return restored
+}
