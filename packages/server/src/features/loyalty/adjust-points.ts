@@ -80,7 +80,7 @@ export async function adjustPoints(ctx: AppContext, principal: Principal, custom
       if (account.balance < -input.points) {
         throw new PatronError('INSUFFICIENT_POINTS', `The member has ${Math.max(account.balance, 0)} points; an adjustment cannot take the balance below zero`, { needed: -input.points, available: Math.max(account.balance, 0) })
       }
-      balance = await spendPoints(trx, { ...common, now: at })
+      balance = (await spendPoints(trx, { ...common, now: at })).balance
     }
     await trx
       .insertInto('audit_log')

@@ -9,6 +9,7 @@ import {
   splitEarning,
   storeLocalDate,
   type CompiledRules,
+  type LotTake,
   type PointsLot,
   type ProgramRules,
 } from '@patron/core'
@@ -149,11 +150,12 @@ export async function creditPoints(
 }
 
 /**
- * Points from a member to spend them (points as tender, rewards): consumes lots soonest-expiring
- * first and never lets the balance go below zero — the UPDATE's condition is the last guard
- * even against a concurrent writer. Returns the new balance.
+ * Points from a member to spend them (points as tender, rewards, adjustments down): consumes
+ * lots soonest-expiring first and never lets the balance go below zero — the UPDATE's condition
+ * is the last guard even against a concurrent writer. Returns the new balance and the lots
+ * taken, so that a refund or a release can put the points back where they came from.
  */
-export async function spendPoints(trx: Trx, t: TransferInput & { now: string }): Promise<number> {
+export async function spendPoints(trx: Trx, t: TransferInput & { now: string }): Promise<{ balance: number; takes: LotTake[] }> {
   const lots = await openLots(trx, t.customerId)
   const takes = planConsumption(lots, t.points, t.now)
   const row = await trx
@@ -163,10 +165,50 @@ export async function spendPoints(trx: Trx, t: TransferInput & { now: string }):
     .where('balance', '>=', t.points)
     .returning('balance')
     .executeTakeFirst()
-  if (!row) throw new PatronError('INSUFFICIENT_POINTS', `Not enough ${'points'} for this`, { needed: t.points })
+  if (!row) throw new PatronError('INSUFFICIENT_POINTS', 'Not enough points for this', { needed: t.points })
   for (const take of takes) await decrementLot(trx, take.lotId, take.points)
   await insertTransfer(trx, t, 'from_member')
+  return { balance: row.balance, takes }
+}
+
+/**
+ * Points given back to a member into the lots they were spent from, so they keep their original
+ * expiry (a released reward, an expired voucher, a refunded points tender). A clawback debt
+ * (negative balance) is repaid first; only the rest goes back into lots. Returns the new balance.
+ */
+export async function returnToLots(trx: Trx, t: TransferInput, takes: readonly LotTake[], dialect: DialectName): Promise<number> {
+  if (t.kind && t.programAccount) await insertTransfer(trx, t, 'to_member')
+  const account = await lockAccount(trx, dialect, t.customerId)
+  let toLots = splitEarning(account.balance, t.points).lotPoints
+  for (const take of [...takes].reverse()) {
+    if (toLots <= 0) break
+    const back = Math.min(take.points, toLots)
+    await trx.updateTable('lots').set((eb) => ({ remaining: eb('remaining', '+', back) })).where('id', '=', take.lotId).execute()
+    toLots -= back
+  }
+  const row = await trx
+    .updateTable('loyalty_accounts')
+    .set((eb) => ({ balance: eb('balance', '+', t.points), updated_at: t.at }))
+    .where('customer_id', '=', t.customerId)
+    .returning('balance')
+    .executeTakeFirstOrThrow()
   return row.balance
+}
+
+/** The last `points` of a list of takes, skipping the last `skip` points (given back earlier). */
+export function lastTakes(takes: readonly LotTake[], skip: number, points: number): LotTake[] {
+  const out: LotTake[] = []
+  for (const take of [...takes].reverse()) {
+    let available = take.points
+    const skipped = Math.min(skip, available)
+    skip -= skipped
+    available -= skipped
+    const use = Math.min(available, points)
+    if (use > 0) out.unshift({ lotId: take.lotId, points: use })
+    points -= use
+    if (points === 0) break
+  }
+  return out
 }
 
 /** A refund's clawback: from the sale's own lot first, then others; the rest becomes debt. */

@@ -6,6 +6,7 @@ import {
   storeLocalDate,
   type EarnMember,
   type EarnResult,
+  type LotTake,
   type PricedSale,
 } from '@patron/core'
 import type { AppContext, Principal } from '../../context'
@@ -22,7 +23,7 @@ export interface SaleLoyaltyRecord {
   pointsName: string
   member: EarnMember
   earn: EarnResult
-  pointsTender: { points: number; amountMinor: number } | null
+  pointsTender: { points: number; amountMinor: number; lots?: LotTake[] } | null
   balanceAfter: number
   lotId: string | null
   /** Set when this sale lifted the member into a higher tier (it was earned at the old one). */
@@ -71,11 +72,12 @@ export async function applySaleLoyalty(ctx: AppContext, trx: Trx, a: LoyaltyArgs
   }, member)
   const staffId = a.principal.kind === 'staff' ? a.principal.staffId : null
   let balance = account.balance
+  let pointsTenderLots: LotTake[] = []
   if (a.pointsTender && a.pointsTender.points > 0) {
     if (balance < a.pointsTender.points) {
       throw new PatronError('INSUFFICIENT_POINTS', `The member has ${Math.max(balance, 0)} ${rules.pointsName}, ${a.pointsTender.points} needed`, { needed: a.pointsTender.points, available: Math.max(balance, 0) })
     }
-    balance = await spendPoints(trx, {
+    const spent = await spendPoints(trx, {
       id: `${a.saleId}:redeem`,
       orgId: a.orgId,
       customerId: a.customer.id,
@@ -90,6 +92,8 @@ export async function applySaleLoyalty(ctx: AppContext, trx: Trx, a: LoyaltyArgs
       at: a.soldAt,
       now: a.soldAt,
     })
+    balance = spent.balance
+    pointsTenderLots = spent.takes
   }
   let lotId: string | null = null
   if (earn.total > 0) {
@@ -132,7 +136,7 @@ export async function applySaleLoyalty(ctx: AppContext, trx: Trx, a: LoyaltyArgs
     pointsName: rules.pointsName,
     member,
     earn,
-    pointsTender: a.pointsTender,
+    pointsTender: a.pointsTender ? { ...a.pointsTender, lots: pointsTenderLots } : null,
     balanceAfter: balance,
     lotId: earn.total > 0 ? lotId : null,
   }

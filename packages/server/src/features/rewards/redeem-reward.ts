@@ -1,18 +1,10 @@
 import { sql } from 'kysely'
-import {
-  memberAccount,
-  PatronError,
-  planConsumption,
-  PROGRAM_REDEEMED,
-  PROGRAM_RESERVED,
-  splitEarning,
-  type LotTake,
-} from '@patron/core'
+import { PatronError, PROGRAM_REDEEMED, PROGRAM_RESERVED, type LotTake } from '@patron/core'
 import type { AppContext, Principal } from '../../context'
 import type { Row } from '../../db/schema'
 import type { Trx } from '../../db/writer'
 import { newId, nowIso, randomCode } from '../../util'
-import { lockAccount, openLots } from '../loyalty/loyalty.queries'
+import { lockAccount, returnToLots, spendPoints } from '../loyalty/loyalty.queries'
 import { periodStart, toRedemptionView } from './rewards.queries'
 
 /** How long a reward applied to an open cart holds the points before they go back. */
@@ -55,45 +47,6 @@ async function insertTransfer(trx: Trx, t: Transfer) {
       created_at: t.at,
     })
     .execute()
-}
-
-/** Takes points out of a member's lots (soonest-expiring first); never below zero. */
-async function takePoints(trx: Trx, ctx: AppContext, customerId: string, points: number, at: string): Promise<LotTake[]> {
-  await lockAccount(trx, ctx.db.dialect, customerId)
-  const takes = planConsumption(await openLots(trx, customerId), points, at)
-  const row = await trx
-    .updateTable('loyalty_accounts')
-    .set((eb) => ({ balance: eb('balance', '-', points), updated_at: at }))
-    .where('customer_id', '=', customerId)
-    .where('balance', '>=', points)
-    .returning('balance')
-    .executeTakeFirst()
-  if (!row) throw new PatronError('INSUFFICIENT_POINTS', 'Not enough points for this reward', { needed: points })
-  for (const t of takes) await trx.updateTable('lots').set((eb) => ({ remaining: eb('remaining', '-', t.points) })).where('id', '=', t.lotId).execute()
-  return takes
-}
-
-/**
- * Gives points back into the lots they came from (so they keep their original expiry). A debt
- * (negative balance from a clawback) is repaid first; only the rest goes back into lots.
- */
-export async function givePointsBack(trx: Trx, ctx: AppContext, customerId: string, takes: LotTake[], at: string): Promise<number> {
-  const points = takes.reduce((s, t) => s + t.points, 0)
-  const account = await lockAccount(trx, ctx.db.dialect, customerId)
-  let toLots = splitEarning(account.balance, points).lotPoints
-  for (const t of [...takes].reverse()) {
-    if (toLots <= 0) break
-    const back = Math.min(t.points, toLots)
-    await trx.updateTable('lots').set((eb) => ({ remaining: eb('remaining', '+', back) })).where('id', '=', t.lotId).execute()
-    toLots -= back
-  }
-  const row = await trx
-    .updateTable('loyalty_accounts')
-    .set((eb) => ({ balance: eb('balance', '+', points), updated_at: at }))
-    .where('customer_id', '=', customerId)
-    .returning('balance')
-    .executeTakeFirstOrThrow()
-  return row.balance
 }
 
 /** Availability (loyalty.md): active, in its dates, the member's tier, the per-member limit, stock. */
@@ -152,8 +105,8 @@ export async function reserveReward(ctx: AppContext, principal: Principal, input
     const reward = await loadReward(trx, principal.orgId, input.rewardId)
     await checkAvailable(trx, reward, input.customerId, at)
     const id = newId()
-    const takes = await takePoints(trx, ctx, input.customerId, reward.cost_points, at)
-    await insertTransfer(trx, { id: `${id}:reserve`, orgId: principal.orgId, customerId: input.customerId, debit: memberAccount(input.customerId), credit: PROGRAM_RESERVED, points: reward.cost_points, kind: 'reservation', reason: `reward: ${reward.name}`, at, staffId: principal.kind === 'staff' ? principal.staffId : null })
+    await lockAccount(trx, ctx.db.dialect, input.customerId)
+    const { takes } = await spendPoints(trx, { id: `${id}:reserve`, orgId: principal.orgId, customerId: input.customerId, points: reward.cost_points, kind: 'reservation', programAccount: PROGRAM_RESERVED, reason: `reward: ${reward.name}`, at, now: at, staffId: principal.kind === 'staff' ? principal.staffId : null })
     const row: Row<'reward_redemptions'> = {
       id,
       org_id: principal.orgId,
@@ -178,8 +131,7 @@ export async function reserveReward(ctx: AppContext, principal: Principal, input
 
 /** Gives a pending reservation's points (and stock) back: a voided cart, a removed reward, the timeout. */
 export async function releaseInTrx(trx: Trx, ctx: AppContext, r: Row<'reward_redemptions'>, at: string, reason: string) {
-  await insertTransfer(trx, { id: `${r.id}:release`, orgId: r.org_id, customerId: r.customer_id, debit: PROGRAM_RESERVED, credit: memberAccount(r.customer_id), points: r.points, kind: 'reservation_release', reason, at })
-  await givePointsBack(trx, ctx, r.customer_id, JSON.parse(r.lots) as LotTake[], at)
+  await returnToLots(trx, { id: `${r.id}:release`, orgId: r.org_id, customerId: r.customer_id, points: r.points, kind: 'reservation_release', programAccount: PROGRAM_RESERVED, reason, at }, JSON.parse(r.lots) as LotTake[], ctx.db.dialect)
   await trx.updateTable('reward_redemptions').set({ status: 'released', decided_at: at }).where('id', '=', r.id).execute()
   await trx.updateTable('rewards').set((eb) => ({ stock: eb('stock', '+', 1) })).where('id', '=', r.reward_id).where('stock', 'is not', null).execute()
 }
@@ -223,8 +175,8 @@ export async function issueVoucher(ctx: AppContext, principal: Principal, input:
     await loadMember(trx, principal.orgId, input.customerId)
     const reward = await loadReward(trx, principal.orgId, input.rewardId)
     await checkAvailable(trx, reward, input.customerId, at)
-    const takes = await takePoints(trx, ctx, input.customerId, reward.cost_points, at)
-    await insertTransfer(trx, { id: `${input.idempotencyId}:voucher`, orgId: principal.orgId, customerId: input.customerId, debit: memberAccount(input.customerId), credit: PROGRAM_REDEEMED, points: reward.cost_points, kind: 'redeem', reason: `voucher: ${reward.name}`, at, staffId: principal.kind === 'staff' ? principal.staffId : null })
+    await lockAccount(trx, ctx.db.dialect, input.customerId)
+    const { takes } = await spendPoints(trx, { id: `${input.idempotencyId}:voucher`, orgId: principal.orgId, customerId: input.customerId, points: reward.cost_points, kind: 'redeem', programAccount: PROGRAM_REDEEMED, reason: `voucher: ${reward.name}`, at, now: at, staffId: principal.kind === 'staff' ? principal.staffId : null })
     const row: Row<'reward_redemptions'> = {
       id: input.idempotencyId,
       org_id: principal.orgId,
@@ -257,8 +209,7 @@ export async function expireVouchers(ctx: AppContext, at: string = nowIso(ctx.no
     for (const { id } of due) {
       const r = await trx.selectFrom('reward_redemptions').selectAll().where('id', '=', id).where('status', '=', 'issued').executeTakeFirst()
       if (!r) continue
-      await insertTransfer(trx, { id: `${r.id}:voucher_expired`, orgId: r.org_id, customerId: r.customer_id, debit: PROGRAM_REDEEMED, credit: memberAccount(r.customer_id), points: r.points, kind: 'reward_restore', reason: 'voucher expired unused', at })
-      await givePointsBack(trx, ctx, r.customer_id, JSON.parse(r.lots) as LotTake[], at)
+      await returnToLots(trx, { id: `${r.id}:voucher_expired`, orgId: r.org_id, customerId: r.customer_id, points: r.points, kind: 'reward_restore', programAccount: PROGRAM_REDEEMED, reason: 'voucher expired unused', at }, JSON.parse(r.lots) as LotTake[], ctx.db.dialect)
       await trx.updateTable('reward_redemptions').set({ status: 'expired', decided_at: at }).where('id', '=', r.id).execute()
       n++
     }

@@ -1,4 +1,6 @@
-import { applyRewards, memberAccount, PatronError, priceSale, PROGRAM_REDEEMED, PROGRAM_RESERVED, type CartInput, type PricedSale, type PricingStore, type RewardApplication } from '@patron/core'
+import { applyRewards, PatronError, priceSale, PROGRAM_REDEEMED, PROGRAM_RESERVED, type CartInput, type LotTake, type PricedSale, type PricingStore, type RewardApplication } from '@patron/core'
+import type { DialectName } from '../../db/connect'
+import { returnToLots } from '../loyalty/loyalty.queries'
 import type { Kysely } from 'kysely'
 import type { Database, Row } from '../../db/schema'
 import type { Trx } from '../../db/writer'
@@ -69,16 +71,21 @@ export async function postCartRewards(trx: Trx, cartRewards: CartRewards, applic
  * A refund that returns the whole of the only line a reward discounted gives the reward's points
  * back (loyalty.md); a reward spread over several lines stays used.
  */
-export async function restoreRewardsForRefund(trx: Trx, saleId: string, fullyReturnedLineNos: Set<number>, refundId: string, at: string, giveBack: (r: Row<'reward_redemptions'>) => Promise<void>) {
+export async function restoreRewardsForRefund(trx: Trx, dialect: DialectName, saleId: string, fullyReturnedLineNos: Set<number>, refundId: string, at: string): Promise<{ points: number; balance: number | null }> {
   const used = await trx.selectFrom('reward_redemptions').selectAll().where('sale_id', '=', saleId).where('status', 'in', ['posted', 'used']).execute()
   let restored = 0
+  let balance: number | null = null
   for (const r of used) {
     const applied = JSON.parse(r.applied ?? '[]') as { lineNo: number; discountMinor: number }[]
     if (applied.length !== 1 || !fullyReturnedLineNos.has(applied[0].lineNo)) continue
-    await insertRewardTransfer(trx, { id: `${refundId}:restore:${r.id}`, orgId: r.org_id, customerId: r.customer_id, debit: PROGRAM_REDEEMED, credit: memberAccount(r.customer_id), points: r.points, kind: 'reward_restore', reason: 'the rewarded item was returned', at, saleId })
-    await giveBack(r)
+    balance = await returnToLots(
+      trx,
+      { id: `${refundId}:restore:${r.id}`, orgId: r.org_id, customerId: r.customer_id, points: r.points, kind: 'reward_restore', programAccount: PROGRAM_REDEEMED, reason: 'the rewarded item was returned', at, saleId, refundId },
+      JSON.parse(r.lots) as LotTake[],
+      dialect,
+    )
     await trx.updateTable('reward_redemptions').set({ status: 'released', decided_at: at }).where('id', '=', r.id).execute()
     restored += r.points
   }
-  return restored
+  return { points: restored, balance }
 }

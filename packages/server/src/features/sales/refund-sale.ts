@@ -21,11 +21,10 @@ import type { Database, Row } from '../../db/schema'
 import { assertStoreAccess } from '../../http/auth'
 import { hashRequest, nowIso } from '../../util'
 import { applyStockDelta } from '../catalog/save-product'
-import { clawbackPoints, creditPoints, lockAccount, lotExpiry, programVersionById } from '../loyalty/loyalty.queries'
+import { clawbackPoints, lastTakes, lockAccount, programVersionById, returnToLots } from '../loyalty/loyalty.queries'
 import { pricingStore } from '../stores/stores.queries'
 import type { SaleLoyaltyRecord } from './complete-sale'
 import type { TRefundInput } from './sale-input'
-import { givePointsBack } from '../rewards/redeem-reward'
 import { restoreRewardsForRefund } from '../rewards/sale-rewards'
 
 export interface RefundView {
@@ -171,24 +170,15 @@ export async function refundSale(ctx: AppContext, principal: Principal, saleId: 
       }
       pointsReturned = rounded.tenders.filter((t) => t.kind === 'points').reduce((s, t) => s + (t.points ?? 0), 0)
       if (pointsReturned > 0) {
-        balanceAfter = await creditPoints(trx, {
-          id: `${input.id}:points_refund`,
-          orgId: sale.org_id,
-          customerId: sale.customer_id,
-          points: pointsReturned,
-          kind: 'reward_restore',
-          programAccount: PROGRAM_REDEEMED,
-          saleId,
-          refundId: input.id,
-          programVersionId: version.id,
-          staffId,
-          terminalId,
-          reason: 'refund of points paid',
-          at,
-          balanceBefore: balanceAfter!,
-          lotExpiresAt: lotExpiry(version.rules, at, store.time_zone),
-          countsAsEarning: false,
-        })
+        // Points paid as tender go back into the lots they came from (keeping their expiry),
+        // the last-spent first, after what earlier refunds of this sale already gave back.
+        const before = await trx.selectFrom('refund_tenders as rt').innerJoin('refunds as r', 'r.id', 'rt.refund_id').select(sql<number>`coalesce(sum(rt.points), 0)`.as('p')).where('r.sale_id', '=', saleId).where('rt.kind', '=', 'points').executeTakeFirstOrThrow()
+        balanceAfter = await returnToLots(
+          trx,
+          { id: `${input.id}:points_refund`, orgId: sale.org_id, customerId: sale.customer_id, points: pointsReturned, kind: 'reward_restore', programAccount: PROGRAM_REDEEMED, saleId, refundId: input.id, programVersionId: version.id, staffId, terminalId, reason: 'refund of points paid', at },
+          lastTakes(loyalty.pointsTender?.lots ?? [], Number(before.p), pointsReturned),
+          ctx.db.dialect,
+        )
       }
     }
 
@@ -251,9 +241,9 @@ export async function refundSale(ctx: AppContext, principal: Principal, saleId: 
     }
     // Rewards whose only discounted line is now fully returned give their points back.
     const fullyReturned = new Set(lines.filter((l) => l.returned_quantity + (refunded.find((r) => r.lineIndex === l.line_no - 1)?.quantity ?? 0) === l.quantity).map((l) => l.line_no))
-    const rewardsRestored = await restoreRewardsForRefund(trx, saleId, fullyReturned, input.id, at, async (r) => {
-      balanceAfter = await givePointsBack(trx, ctx, r.customer_id, JSON.parse(r.lots), at)
-    })
+    const restored = await restoreRewardsForRefund(trx, ctx.db.dialect, saleId, fullyReturned, input.id, at)
+    const rewardsRestored = restored.points
+    if (restored.balance !== null) balanceAfter = restored.balance
     if (rewardsRestored > 0) {
       await trx.updateTable('refunds').set({ points_restored: pointsReturned + rewardsRestored, loyalty: JSON.stringify({ balanceAfter, roundingMinor: rounded.roundingMinor, rewardsRestored }) }).where('id', '=', input.id).execute()
     }

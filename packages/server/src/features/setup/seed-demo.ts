@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import { priceSale, type ProgramRules } from '@patron/core'
 import type { AppContext, Principal } from '../../context'
 import { newId, nowIso } from '../../util'
+import type { Row } from '../../db/schema'
 import { createProduct } from '../catalog/save-product'
 import { createCustomer } from '../customers/save-customer'
 import { completeSale, toDiscount } from '../sales/complete-sale'
@@ -74,7 +75,11 @@ export async function seedDemo(ctx: AppContext, options: { members?: number; sal
     nonEarningCategoryIds: [],
     multipliers: [],
     tierMetric: 'points',
-    tiers: [],
+    tiers: [
+      { id: 'bronze', name: 'Bronze', threshold: 0, multiplier: '1' },
+      { id: 'silver', name: 'Silver', threshold: 300, multiplier: '1.25', perks: ['birthday-treat'] },
+      { id: 'gold', name: 'Gold', threshold: 1000, multiplier: '1.5', perks: ['birthday-treat', 'members-events'] },
+    ],
     promotions: [],
     bonuses: [
       { id: 'first', name: 'Welcome bonus', kind: 'first_purchase', points: 25 },
@@ -84,6 +89,7 @@ export async function seedDemo(ctx: AppContext, options: { members?: number; sal
     pointsTender: { pointsPerUnit: 100 },
     expiry: { kind: 'rolling', months: 24, endOfMonth: true },
     costPerPointMinor: '0.5',
+    referral: { referrerPoints: 200, refereePoints: 100, minEligibleMinor: 1000, maxPerReferrerPerMonth: 5 },
   }
   const org = await createOrganisation(seedCtx, {
     name: 'Harbour Coffee Co.',
@@ -145,9 +151,27 @@ export async function seedDemo(ctx: AppContext, options: { members?: number; sal
       }
     }
   })
-  // Coffee beans earn double: the demo program's first published rule change (version 2).
   await ctx.writer.run(async (trx) => {
-    const v2: ProgramRules = { ...rules, multipliers: [{ id: 'beans-x2', name: 'Coffee beans', categoryIds: [coffeeBeansCategory], multiplier: '2' }] }
+    const rewardRow = (name: string, kind: Row<'rewards'>['kind'], cost: number, extra: Partial<Row<'rewards'>>): Row<'rewards'> => ({
+      id: newId(), org_id: org.orgId, name, description: null, kind, cost_points: cost, product_id: null, category_id: null, price_ceiling_minor: null, amount_off_minor: null,
+      percent_off: null, valid_from: null, valid_to: null, tier_ids: null, limit_per_member: null, limit_period: null, stock: null, active: 1, created_at: at, updated_at: at, ...extra,
+    })
+    const tote = await trx.selectFrom('products').select('id').where('org_id', '=', org.orgId).where('name', '=', 'Tote bag').executeTakeFirstOrThrow()
+    await trx.insertInto('rewards').values([
+      rewardRow('Free coffee', 'free_product', 150, { category_id: categoryIds['Coffee'], price_ceiling_minor: 450, description: 'Any coffee up to 4.50' }),
+      rewardRow('5.00 off', 'amount_off', 400, { amount_off_minor: 500 }),
+      rewardRow('10 % off coffee beans', 'percent_off', 300, { category_id: categoryIds['Coffee beans'], percent_off: '10', limit_per_member: 1, limit_period: 'month' }),
+      rewardRow('Free tote bag', 'free_product', 800, { product_id: tote.id, stock: 40 }),
+      rewardRow('Barista workshop', 'experience', 2500, { tier_ids: JSON.stringify(['gold']), stock: 12, description: 'Two hours behind the bar with our head barista' }),
+    ]).execute()
+  })
+  // Coffee beans earn double and weekday afternoons are happy hour: version 2 of the program.
+  await ctx.writer.run(async (trx) => {
+    const v2: ProgramRules = {
+      ...rules,
+      multipliers: [{ id: 'beans-x2', name: 'Coffee beans', categoryIds: [coffeeBeansCategory], multiplier: '2' }],
+      promotions: [{ id: 'happy-hour', name: 'Happy hour', multiplier: '2', daysOfWeek: [1, 2, 3, 4, 5], startTime: '15:00', endTime: '17:00', storeIds: [org.storeId], channels: ['pos'] }],
+    }
     await trx.updateTable('loyalty_programs').set({ draft_rules: JSON.stringify(v2), updated_at: at }).where('id', '=', org.programId).execute()
     await trx.insertInto('program_versions').values({ id: newId(), program_id: org.programId, version: 2, rules: JSON.stringify(v2), effective_at: nowIso(new Date(clock.getTime() + 1000)), published_at: at, published_by: org.ownerId }).execute()
   })
