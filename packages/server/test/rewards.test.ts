@@ -27,7 +27,7 @@ describe.each(DIALECTS)('rewards, reservations and vouchers on %s', (dialect) =>
     api.post('/api/v1/sales', { id, storeId: shop.storeId, customerId, lines, tenders: [{ kind: 'card', amountMinor }], ...extra })
 
   beforeAll(async () => {
-    shop = await makeShop(dialect, { rules: { ...defaultRules('points'), tiers: [{ id: 'base', name: 'Base', threshold: 0, multiplier: '1' }, { id: 'vip', name: 'VIP', threshold: 100000, multiplier: '2' }] } })
+    shop = await makeShop(dialect, { rules: { ...defaultRules('points'), tiers: [{ id: 'base', name: 'Base', threshold: 0, multiplier: '1' }, { id: 'vip', name: 'VIP', threshold: 100000, multiplier: '2', discountPercent: '10' }] } })
     api = await apiKeyClient(shop, ['catalog:write', 'catalog:read', 'customers:write', 'customers:read', 'sales:write', 'sales:read', 'refunds:write', 'loyalty:read', 'loyalty:write'])
     coffee = (await api.post('/api/v1/products', { sku: 'COF', name: 'Coffee', priceMinor: 350, taxClassId: shop.taxClassIds.zero })).body
     cake = (await api.post('/api/v1/products', { sku: 'CAKE', name: 'Cake', priceMinor: 500, taxClassId: shop.taxClassIds.zero })).body
@@ -131,5 +131,17 @@ describe.each(DIALECTS)('rewards, reservations and vouchers on %s', (dialect) =>
     const mine = (await api.get(`/api/v1/customers/${m.id}/vouchers`)).body.items
     expect(mine.find((x: any) => x.id === unused.body.id).status).toBe('expired')
     expect((await verifyLedger(shop.ctx.db.kysely)).violations).toEqual([])
+  })
+
+  it("takes the tier's standing discount off eligible lines only, and earns on what was paid", async () => {
+    const vip = await member(0)
+    await shop.ctx.db.kysely.updateTable('loyalty_accounts').set({ tier_id: 'vip' }).where('customer_id', '=', vip.id).execute()
+    const gift = (await api.post('/api/v1/products', { sku: 'GIFT', name: 'Gift card', priceMinor: 2000, taxClassId: shop.taxClassIds.zero, nonEarning: true, trackStock: false })).body
+    const sale = await sell(uuid(), vip.id, [{ productId: cake.id, quantity: 2 }, { productId: gift.id, quantity: 1 }], 900 + 2000)
+    expect(sale.status).toBe(201)
+    expect(sale.body.lines.map((l: any) => l.rewardDiscountMinor)).toEqual([100, 0])
+    expect(sale.body.loyalty.memberDiscount).toEqual({ name: 'VIP member discount', amountMinor: 100 })
+    // 9.00 eligible at VIP ×2: base 9 + tier 9.
+    expect(sale.body.loyalty.pointsEarned).toBe(18)
   })
 })

@@ -29,6 +29,8 @@ export interface SaleLoyaltyRecord {
   /** Set when this sale lifted the member into a higher tier (it was earned at the old one). */
   tierChange?: TierChange | null
   referral?: ReferralOutcome | null
+  /** The tier's standing discount taken off eligible lines (part of the lines' reward discounts). */
+  memberDiscount?: { name: string; amountMinor: number } | null
 }
 
 export interface LoyaltyArgs {

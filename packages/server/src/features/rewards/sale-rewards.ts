@@ -1,6 +1,6 @@
-import { applyRewards, PatronError, priceSale, PROGRAM_REDEEMED, PROGRAM_RESERVED, type CartInput, type LotTake, type PricedSale, type PricingStore, type RewardApplication } from '@patron/core'
+import { applyRewards, divRoundHalfAway, PatronError, percent, priceSale, PROGRAM_REDEEMED, PROGRAM_RESERVED, type CartInput, type LotTake, type PricedSale, type PricingStore, type RewardApplication } from '@patron/core'
 import type { DialectName } from '../../db/connect'
-import { returnToLots } from '../loyalty/loyalty.queries'
+import { returnToLots, type ProgramVersion } from '../loyalty/loyalty.queries'
 import type { Kysely } from 'kysely'
 import type { Database, Row } from '../../db/schema'
 import type { Trx } from '../../db/writer'
@@ -31,24 +31,61 @@ export async function loadCartRewards(db: Kysely<Database>, orgId: string, saleI
   return { redemptions, rewards: new Map(rows.map((r) => [r.id, r])) }
 }
 
-/** Prices the cart, then applies the rewards to what each line still costs, then prices again. */
-export function priceWithRewards(pricing: PricingStore, cart: CartInput, cartRewards: CartRewards): { priced: PricedSale; applications: RewardApplication[] } {
+/** The member's tier discount (a tier benefit): a percent off eligible lines, or null. */
+export async function tierDiscountFor(db: Kysely<Database>, version: ProgramVersion, customerId: string): Promise<MemberDiscount | null> {
+  const account = await db.selectFrom('loyalty_accounts').select('tier_id').where('customer_id', '=', customerId).executeTakeFirst()
+  const tier = version.rules.tiers.find((t) => t.id === account?.tier_id)
+  if (!tier?.discountPercent || percent(tier.discountPercent).num === 0n) return null
+  return {
+    name: `${tier.name} member discount`,
+    percent: tier.discountPercent,
+    nonEarningProductIds: new Set(version.rules.nonEarningProductIds),
+    nonEarningCategoryIds: new Set(version.rules.nonEarningCategoryIds),
+  }
+}
+
+export interface MemberDiscount {
+  name: string
+  percent: string
+  nonEarningProductIds: Set<string>
+  nonEarningCategoryIds: Set<string>
+}
+
+/**
+ * Prices the cart, then applies the rewards (and the tier's standing discount on eligible lines)
+ * to what each line still costs, then prices again with those as the lines' reward discounts.
+ */
+export function priceWithRewards(
+  pricing: PricingStore,
+  cart: CartInput,
+  cartRewards: CartRewards,
+  memberDiscount: MemberDiscount | null = null,
+): { priced: PricedSale; applications: RewardApplication[]; memberDiscountMinor: number } {
   const first = priceSale(pricing, cart)
-  if (cartRewards.redemptions.length === 0) return { priced: first, applications: [] }
+  if (cartRewards.redemptions.length === 0 && !memberDiscount) return { priced: first, applications: [], memberDiscountMinor: 0 }
   const defs = cartRewards.redemptions.map((r) => toRewardDefinition(cartRewards.rewards.get(r.reward_id)!))
-  const { perLine, applications } = applyRewards(
-    defs,
-    first.lines.map((l) => ({
-      productId: l.productId,
-      categoryId: l.categoryId,
-      quantity: l.quantity,
-      unitPriceMinor: l.unitPriceMinor,
-      weighed: l.weighed,
-      openMinor: l.grossMinor - l.lineDiscountMinor - l.cartDiscountMinor,
-    })),
-  )
+  const open = first.lines.map((l) => ({
+    productId: l.productId,
+    categoryId: l.categoryId,
+    quantity: l.quantity,
+    unitPriceMinor: l.unitPriceMinor,
+    weighed: l.weighed,
+    openMinor: l.grossMinor - l.lineDiscountMinor - l.cartDiscountMinor,
+  }))
+  const { perLine, applications } = applyRewards(defs, open)
+  let memberDiscountMinor = 0
+  if (memberDiscount) {
+    const pct = percent(memberDiscount.percent)
+    first.lines.forEach((l, i) => {
+      const eligible = !l.nonEarning && !(l.productId && memberDiscount.nonEarningProductIds.has(l.productId)) && !(l.categoryId && memberDiscount.nonEarningCategoryIds.has(l.categoryId))
+      if (!eligible) return
+      const v = Number(divRoundHalfAway(BigInt(Math.max(0, open[i].openMinor - perLine[i])) * pct.num, pct.den))
+      perLine[i] += v
+      memberDiscountMinor += v
+    })
+  }
   const priced = priceSale(pricing, { ...cart, lines: cart.lines.map((l, i) => ({ ...l, rewardDiscountMinor: perLine[i] })) })
-  return { priced, applications }
+  return { priced, applications, memberDiscountMinor }
 }
 
 /** With the sale: reservations are posted (reserved → redeemed) and vouchers marked used. */

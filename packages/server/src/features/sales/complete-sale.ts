@@ -23,7 +23,7 @@ import { programVersionAt } from '../loyalty/loyalty.queries'
 import { applySaleLoyalty, type SaleLoyaltyRecord } from '../loyalty/sale-loyalty'
 import type { TSaleInput } from './sale-input'
 import { getSaleView, type SaleView } from './sales.queries'
-import { loadCartRewards, postCartRewards, priceWithRewards } from '../rewards/sale-rewards'
+import { loadCartRewards, postCartRewards, priceWithRewards, tierDiscountFor } from '../rewards/sale-rewards'
 
 export type { SaleLoyaltyRecord }
 
@@ -93,11 +93,6 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
       discount: toDiscount(l.discount),
     }
   })
-  // Rewards reserved for this cart (by its id) and vouchers named at checkout discount lines.
-  const cartRewards = await loadCartRewards(db, orgId, input.id, input.customerId ?? null, input.vouchers ?? [])
-  const { priced, applications } = priceWithRewards(pricing, { lines: cartLines, cartDiscount: toDiscount(input.cartDiscount) }, cartRewards)
-  const approvedBy = await checkAuthority(ctx, principal, input, priced, priceOverride)
-
   const customerId = input.customerId ?? null
   let customer: Row<'customers'> | undefined
   if (customerId) {
@@ -106,6 +101,13 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
   }
   const soldAt = input.soldAt ? new Date(input.soldAt).toISOString() : nowIso(ctx.now())
   const version = customer ? await programVersionAt(db, orgId, soldAt) : null
+  const memberDiscount = customer && version ? await tierDiscountFor(db, version, customer.id) : null
+
+  // Rewards reserved for this cart (by its id), vouchers named at checkout and the tier's
+  // standing discount take their part of the lines after the cashier's discounts.
+  const cartRewards = await loadCartRewards(db, orgId, input.id, customerId, input.vouchers ?? [])
+  const { priced, applications, memberDiscountMinor } = priceWithRewards(pricing, { lines: cartLines, cartDiscount: toDiscount(input.cartDiscount) }, cartRewards, memberDiscount)
+  const approvedBy = await checkAuthority(ctx, principal, input, priced, priceOverride)
 
   const pointsTenders = input.tenders.filter((t) => t.kind === 'points')
   let pointsTender: { points: number; amountMinor: number } | null = null
@@ -142,6 +144,7 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
     let loyalty: SaleLoyaltyRecord | null = null
     if (customer && version) {
       loyalty = await applySaleLoyalty(ctx, trx, { saleId, orgId, customer, store, version, priced, soldAt, channel, pointsTender, settledTotalMinor: priced.totalMinor, principal, terminalId: terminal?.id ?? null })
+      if (memberDiscount && memberDiscountMinor > 0) loyalty.memberDiscount = { name: memberDiscount.name, amountMinor: memberDiscountMinor }
     }
 
     await trx

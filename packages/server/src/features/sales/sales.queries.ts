@@ -85,6 +85,7 @@ async function buildSaleView(db: Kysely<Database>, sale: Row<'sales'>) {
           balanceAfter: loyalty.balanceAfter,
           tierChange: loyalty.tierChange ?? null,
           referral: loyalty.referral ?? null,
+          memberDiscount: loyalty.memberDiscount ?? null,
         }
       : null,
     rewards: rewards.map((r) => ({
