@@ -11,6 +11,7 @@ import { createOrganisation } from './features/setup/create-organisation'
 import { DEMO_CREDENTIALS, seedDemo } from './features/setup/seed-demo'
 import { verifyLedger } from './features/loyalty/verify-ledger'
 import { runDailyJobs } from './jobs/daily'
+import { simulationTable } from './features/loyalty/simulation-table'
 
 const HELP = `patron — point of sale and loyalty
 
@@ -28,6 +29,9 @@ Usage: patron <command> [options]
   verify-ledger         Check the ledger's invariants; exit 1 and a report on any violation
   jobs run [--at ISO]   Run the daily jobs now (expiry, expiry warnings, tier review); each runs
                         once a day across instances (the server also runs them every hour)
+  simulate --from YYYY-MM-DD --to YYYY-MM-DD [--rules file.json] [--org ID]
+                        Replay the period's member sales (UTC days) under the draft (or the
+                        rules in the file) and their own versions: points, cost, tiers, changes
 
 Environment: DATABASE_URL, PATRON_DATA_DIR, PORT, HOST, LOG_LEVEL (see README).
 Scopes: ${SCOPES.join(', ')}`
@@ -104,6 +108,13 @@ async function main(argv: string[]): Promise<number> {
         if (Number.isNaN(at.getTime())) throw new UsageError('--at must be an ISO 8601 time')
         const results = await runDailyJobs(ctx, at.toISOString())
         for (const [job, r] of Object.entries(results)) console.log(`${job}: ${r === null ? 'already ran today' : JSON.stringify(r)}`)
+        return 0
+      }
+      case 'simulate': {
+        const { values } = parseArgs({ args: rest, options: { from: { type: 'string' }, to: { type: 'string' }, rules: { type: 'string' }, org: { type: 'string' } } })
+        if (!values.from || !values.to) throw new UsageError('Usage: patron simulate --from YYYY-MM-DD --to YYYY-MM-DD [--rules file.json] [--org ID]')
+        await migrate(ctx.db)
+        console.log(await simulationTable(ctx, values.org ?? (await onlyOrg(ctx)), { from: values.from, to: values.to, rules: values.rules }))
         return 0
       }
       default:

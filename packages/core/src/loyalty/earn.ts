@@ -22,7 +22,7 @@ const UNIT_TEXT = ['1', '1.0', '1.00', '1.000', '1.0000']
  * Pure: time is `sale.at`, read in `sale.timeZone` for promotions and birthdays; what the engine
  * needs to know of the member's day (visit already counted, points earned today) is in `member`.
  *
- * Throws PatronError INVALID_PROGRAM / TIER_THRESHOLD_ORDER (rules), INVALID_SALE,
+ * Throws PatronError INVALID_PROGRAM / TIER_THRESHOLD_ORDER / INVALID_WINDOW (rules), INVALID_SALE,
  * INVALID_TIME, INVALID_TIME_ZONE (sale) or INVALID_MEMBER.
  */
 export function evaluateEarn(rules: ProgramRules | CompiledRules, sale: EarnSale, member: EarnMember): EarnResult {

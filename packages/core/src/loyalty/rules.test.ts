@@ -87,6 +87,16 @@ describe('validateRules', () => {
     expect(codeAndField({ ...valid, expiry: { kind: 'rolling', months: 0 } })?.[1]).toBe('expiry.months')
   })
 
+  it('rejects a promotion window that is empty or reversed with INVALID_WINDOW', () => {
+    const p = valid.promotions[0]
+    expect(codeAndField({ ...valid, promotions: [{ ...p, startTime: '18:00', endTime: '17:00' }] })).toEqual(['INVALID_WINDOW', 'promotions[0].endTime'])
+    expect(codeAndField({ ...valid, promotions: [{ ...p, startTime: '18:00', endTime: '18:00' }] })).toEqual(['INVALID_WINDOW', 'promotions[0].endTime'])
+    expect(codeAndField({ ...valid, promotions: [{ ...p, toDate: '2023-12-31' }] })).toEqual(['INVALID_WINDOW', 'promotions[0].toDate'])
+    // 2024-03-04 is a Monday: a Tuesday-only promotion on that one day can never apply.
+    expect(codeAndField({ ...valid, promotions: [{ ...p, fromDate: '2024-03-04', toDate: '2024-03-04' }] })).toEqual(['INVALID_WINDOW', 'promotions[0].daysOfWeek'])
+    expect(codeAndField({ ...valid, promotions: [{ ...p, fromDate: '2024-03-04', toDate: '2024-03-05' }] })).toBeNull()
+  })
+
   it('lists every issue in details.issues', () => {
     try {
       validateRules({ ...valid, baseRate: 'x', costPerPointMinor: 'y' })

@@ -8,10 +8,12 @@ export const PROGRAM_ERROR = {
   INVALID_PROGRAM: 'INVALID_PROGRAM',
   /** Tier thresholds must strictly increase in the order the tiers are listed. */
   TIER_THRESHOLD_ORDER: 'TIER_THRESHOLD_ORDER',
+  /** A promotion's time or date window is empty or reversed: it could never apply. */
+  INVALID_WINDOW: 'INVALID_WINDOW',
 } as const
 
 export interface RuleIssue {
-  readonly code: 'INVALID_PROGRAM' | 'TIER_THRESHOLD_ORDER'
+  readonly code: 'INVALID_PROGRAM' | 'TIER_THRESHOLD_ORDER' | 'INVALID_WINDOW'
   /** Path of the field, e.g. "multipliers[2].multiplier". */
   readonly field: string
   readonly message: string
@@ -121,11 +123,15 @@ export function ruleIssues(rules: ProgramRules): RuleIssue[] {
       const end = time(issues, `${at}.endTime`, p?.endTime)
       if (start !== null && end !== null && start >= end) {
         // A window across midnight would make "which day" ambiguous: use two promotions.
-        bad(`${at}.endTime`, 'The end time must be after the start time (split a window across midnight in two)', p.endTime)
+        issues.push({ code: 'INVALID_WINDOW', field: `${at}.endTime`, message: 'The end time must be after the start time (split a window across midnight in two)', value: p.endTime })
       }
       const from = date(issues, `${at}.fromDate`, p?.fromDate)
       const to = date(issues, `${at}.toDate`, p?.toDate)
-      if (from !== null && to !== null && from > to) bad(`${at}.toDate`, 'The end date is before the start date', p.toDate)
+      if (from !== null && to !== null && from > to) {
+        issues.push({ code: 'INVALID_WINDOW', field: `${at}.toDate`, message: 'The end date is before the start date', value: p.toDate })
+      } else if (from !== null && to !== null && Array.isArray(p.daysOfWeek) && p.daysOfWeek.length > 0 && !someWeekdayBetween(from, to, p.daysOfWeek)) {
+        issues.push({ code: 'INVALID_WINDOW', field: `${at}.daysOfWeek`, message: 'None of these days falls between the start and end dates', value: p.daysOfWeek })
+      }
       stringList(issues, `${at}.storeIds`, p?.storeIds, true)
       stringList(issues, `${at}.categoryIds`, p?.categoryIds, true)
       if (p?.channels !== undefined && p?.channels !== null) {
@@ -179,8 +185,8 @@ export function ruleIssues(rules: ProgramRules): RuleIssue[] {
 }
 
 /**
- * Throws a PatronError when the rules are not a valid program: code INVALID_PROGRAM or
- * TIER_THRESHOLD_ORDER (of the first problem), `details.field` naming the first bad field and
+ * Throws a PatronError when the rules are not a valid program: code INVALID_PROGRAM,
+ * TIER_THRESHOLD_ORDER or INVALID_WINDOW (of the first problem), `details.field` naming the first bad field and
  * `details.issues` listing all of them, so a form can mark every field at once.
  */
 export function validateRules(rules: ProgramRules): void {
@@ -260,6 +266,15 @@ function date(issues: RuleIssue[], field: string, v: unknown): string | null {
     return null
   }
   return v as string
+}
+
+/** Whether a date from `from` to `to` (inclusive, "YYYY-MM-DD") falls on one of `days` (0 = Sunday). */
+function someWeekdayBetween(from: string, to: string, days: readonly number[]): boolean {
+  const day = 86_400_000
+  const start = Date.parse(`${from}T00:00:00Z`)
+  const end = Math.min(Date.parse(`${to}T00:00:00Z`), start + 6 * day)
+  for (let t = start; t <= end; t += day) if (days.includes(new Date(t).getUTCDay())) return true
+  return false
 }
 
 function expiry(issues: RuleIssue[], policy: ExpiryPolicy | undefined) {

@@ -72,8 +72,15 @@ export const ZProgramRules = z
     pointsTender: z.strictObject({ pointsPerUnit: z.number().int().min(1).max(1_000_000_000) }).nullish(),
     expiry: ZExpiryPolicy,
     costPerPointMinor: ZDecimal,
+    referral: z.strictObject({ referrerPoints: ZCount, refereePoints: ZCount, minEligibleMinor: ZCount, maxPerReferrerPerMonth: ZCount }).nullish(),
   })
   .meta({ description: 'The rules of a program version. Decimals are strings ("1", "0.1", "1.5") so they stay exact.' }) satisfies z.ZodType<ProgramRules>
+
+// Strict objects refuse unknown fields, so a field added to ProgramRules must be added above
+// too: this line stops the build until it is.
+type UnmirroredField = Exclude<keyof ProgramRules, keyof z.output<typeof ZProgramRules>>
+const mirrorsEveryField: [UnmirroredField] extends [never] ? true : UnmirroredField = true
+void mirrorsEveryField
 
 /**
  * Valid ProgramRules from an untrusted body, or a PatronError shaped like core's validateRules:

@@ -8,16 +8,19 @@ import { PatronError } from '@patron/core'
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 const MONTH = /^\d{4}-\d{2}$/
+// With its offset: without one, Date.parse would read the server's local time.
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/
+const isInstant = (v: string) => INSTANT.test(v) && !Number.isNaN(Date.parse(v))
 
 /** A day "YYYY-MM-DD" or an ISO 8601 instant with its offset. */
 export const ZDayOrInstant = z
   .string()
-  .refine((v) => (DAY.test(v) ? isRealDay(v) : /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v))), 'a date "YYYY-MM-DD" or an ISO 8601 instant')
+  .refine((v) => (DAY.test(v) ? isRealDay(v) : isInstant(v)), 'a date "YYYY-MM-DD" or an ISO 8601 instant with its offset')
 
 /** A month "YYYY-MM", or a day or instant (meaning its month). */
 export const ZMonthOrDay = z
   .string()
-  .refine((v) => (MONTH.test(v) ? isRealDay(`${v}-01`) : DAY.test(v) ? isRealDay(v) : /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v))), 'a month "YYYY-MM", a date "YYYY-MM-DD" or an ISO 8601 instant')
+  .refine((v) => (MONTH.test(v) ? isRealDay(`${v}-01`) : DAY.test(v) ? isRealDay(v) : isInstant(v)), 'a month "YYYY-MM", a date "YYYY-MM-DD" or an ISO 8601 instant with its offset')
 
 export interface Period {
   /** Inclusive, ISO UTC (the format the database stores). */
