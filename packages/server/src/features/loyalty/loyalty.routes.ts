@@ -167,8 +167,8 @@ export async function loyaltyRoutes(app: FastifyInstance, ctx: AppContext) {
   r.get(
     '/loyalty/ledger/verify',
     { config: { access: { roles: MANAGERS, scopes: ['loyalty:read'] } }, schema: { tags: ['loyalty'], summary: "Verify the ledger's invariants (same check as `patron verify-ledger`)" } },
-    async () => {
-      const result = await verifyLedger(db)
+    async (req) => {
+      const result = await verifyLedger(db, requirePrincipal(req).orgId)
       return { ok: result.violations.length === 0, transfers: result.transfers, accounts: result.accounts, violations: result.violations }
     },
   )
