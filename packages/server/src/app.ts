@@ -59,7 +59,9 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean | ob
             ? 'BODY_TOO_LARGE'
             : error.statusCode === 404
               ? 'NOT_FOUND'
-              : 'BAD_REQUEST'
+              : error instanceof SyntaxError || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
+                ? 'INVALID_JSON'
+                : 'BAD_REQUEST'
       return reply.status(error.statusCode).send({ error: { code, message: error.message, details: {} } })
     }
     req.log.error(error)

@@ -8,7 +8,7 @@ export interface Config {
   host: string
   port: number
   logLevel: string
-  /** Minutes a staff session lives without activity. */
+  /** Minutes a staff session lives after sign-in (a shift); then the PIN or password again. */
   sessionTtlMinutes: number
   /** Group commit: the most sales one write transaction may hold. */
   writeBatchMax: number

@@ -96,7 +96,7 @@ export async function refundSale(ctx: AppContext, principal: Principal, saleId: 
     const lines = await trx.selectFrom('sale_lines').selectAll().where('sale_id', '=', saleId).orderBy('line_no').execute()
     const priced = pricedFromRows(sale, lines)
     const already = new Map(lines.map((l) => [l.line_no - 1, l.returned_quantity]))
-    const refunded = refundLines(priced, already, input.lines.map((l) => ({ lineIndex: l.lineNo - 1, quantity: l.quantity })))
+    const refunded = withLineNumbers(() => refundLines(priced, already, input.lines.map((l) => ({ lineIndex: l.lineNo - 1, quantity: l.quantity }))))
     const summary = summarizeRefund(refunded)
 
     const saleTenders = await trx.selectFrom('sale_tenders').selectAll().where('sale_id', '=', saleId).orderBy('seq').execute()
@@ -255,6 +255,20 @@ export async function refundSale(ctx: AppContext, principal: Principal, saleId: 
   })
   if (result.replayOf) return replay(ctx, principal.orgId, result.replayOf, requestHash)
   return (await getRefundView(ctx, principal.orgId, input.id))!
+}
+
+/** Core counts lines from 0; the API names them by their 1-based lineNo, so errors must too. */
+function withLineNumbers<T>(fn: () => T): T {
+  try {
+    return fn()
+  } catch (e) {
+    if (e instanceof PatronError && typeof e.details.lineIndex === 'number') {
+      const { lineIndex, field, ...rest } = e.details as { lineIndex: number; field?: string }
+      const message = e.message.replace(`line ${lineIndex}`, `line ${lineIndex + 1}`)
+      throw new PatronError(e.code, message, { ...rest, lineNo: lineIndex + 1, ...(typeof field === 'string' ? { field: field.replace(/\.lineIndex$/, '.lineNo') } : {}) })
+    }
+    throw e
+  }
 }
 
 async function replay(ctx: AppContext, orgId: string, prior: { id: string; request_hash: string; org_id: string }, requestHash: string) {

@@ -57,6 +57,7 @@ export async function storeRoutes(app: FastifyInstance, ctx: AppContext) {
       const p = requirePrincipal(req)
       let q = db.selectFrom('terminals as t').innerJoin('stores as s', 's.id', 't.store_id').select(['t.id', 't.code', 't.name', 't.store_id', 's.code as store_code']).where('s.org_id', '=', p.orgId)
       if (req.query.storeId) q = q.where('t.store_id', '=', req.query.storeId)
+      if (p.kind === 'staff' && p.storeIds) q = q.where('t.store_id', 'in', p.storeIds)
       const rows = await q.orderBy('s.code').orderBy('t.code').execute()
       return { items: rows.map((t) => ({ id: t.id, code: t.code, name: t.name, storeId: t.store_id, storeCode: t.store_code })) }
     },
