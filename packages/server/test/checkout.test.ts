@@ -134,4 +134,13 @@ describe.each(DIALECTS)('checkout end to end on %s', (dialect) => {
     const json = await cashier.get(`/api/v1/sales/${sale.body.id}/receipt`)
     expect(json.body.receiptNo).toBe(sale.body.receiptNo)
   })
+
+  it('records a sale sent ten times at once exactly once, and answers every copy with it', async () => {
+    const body = { id: uuid(), storeId: shop.storeId, lines: [{ productId: mug.id, quantity: 1 }], tenders: [{ kind: 'card', amountMinor: 1189 }] }
+    const answers = await Promise.all(Array.from({ length: 10 }, () => api.post('/api/v1/sales', body)))
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201))
+    expect(new Set(answers.map((a) => a.body.receiptNo)).size).toBe(1)
+    const rows = await shop.ctx.db.kysely.selectFrom('sales').select('id').where('id', '=', body.id).execute()
+    expect(rows).toHaveLength(1)
+  })
 })

@@ -15,6 +15,7 @@ import type { Trx } from '../../db/writer'
 import type { Database, Row } from '../../db/schema'
 import { assertStoreAccess } from '../../http/auth'
 import { hashRequest, newId, nowIso } from '../../util'
+import { isUniqueViolation } from '../../db/errors'
 import { productsByIds } from '../catalog/catalog.queries'
 import { applyStockDelta } from '../catalog/save-product'
 import { getStore, getTerminal, pricingStore } from '../stores/stores.queries'
@@ -129,7 +130,8 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
 
   const saleId = input.id
   const at = nowIso(ctx.now())
-  const written = await ctx.writer.run(async (trx) => {
+  const written = await ctx.writer
+    .run(async (trx) => {
     const again = await trx.selectFrom('sales').select(['id', 'request_hash', 'status', 'org_id']).where('id', '=', saleId).executeTakeFirst()
     if (again) return { replayOf: again }
 
@@ -266,6 +268,12 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
     }
     return { replayOf: null }
   })
+    .catch(async (e) => {
+      if (!isUniqueViolation(e)) throw e
+      const winner = await db.selectFrom('sales').select(['id', 'request_hash', 'status', 'org_id']).where('id', '=', saleId).executeTakeFirst()
+      if (!winner) throw e
+      return { replayOf: winner }
+    })
   if (written.replayOf) return replay(ctx, orgId, written.replayOf, requestHash)
   return (await getSaleView(db, orgId, saleId))!
 }

@@ -20,6 +20,7 @@ import type { AppContext, Principal } from '../../context'
 import type { Database, Row } from '../../db/schema'
 import { assertStoreAccess } from '../../http/auth'
 import { hashRequest, nowIso } from '../../util'
+import { isUniqueViolation } from '../../db/errors'
 import { applyStockDelta } from '../catalog/save-product'
 import { clawbackPoints, lastTakes, lockAccount, programVersionById, returnToLots } from '../loyalty/loyalty.queries'
 import { pricingStore } from '../stores/stores.queries'
@@ -252,6 +253,11 @@ export async function refundSale(ctx: AppContext, principal: Principal, saleId: 
       .values({ org_id: sale.org_id, topic: 'refund.completed', aggregate_id: saleId, payload: JSON.stringify({ refundId: input.id, saleId, customerId: sale.customer_id, totalMinor: rounded.amountMinor, pointsClawedBack }), created_at: at, published_at: null })
       .execute()
     return { replayOf: null }
+  }).catch(async (e) => {
+    if (!isUniqueViolation(e)) throw e
+    const winner = await db.selectFrom('refunds').select(['id', 'request_hash', 'org_id']).where('id', '=', input.id).executeTakeFirst()
+    if (!winner) throw e
+    return { replayOf: winner }
   })
   if (result.replayOf) return replay(ctx, principal.orgId, result.replayOf, requestHash)
   return (await getRefundView(ctx, principal.orgId, input.id))!
