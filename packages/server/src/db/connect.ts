@@ -30,9 +30,10 @@ const pgTypes = {
 }
 
 /**
- * better-sqlite3 for Kysely with its prepared statements kept (LRU). Kysely's SQLite driver
- * prepares every query anew, and parsing a checkout's ~40 statements cost more than running
- * them. A statement busy in an iterate() (a streamed query) is never handed out twice.
+ * better-sqlite3 for Kysely with its prepared statements kept. Kysely's SQLite driver prepares
+ * every query anew, and parsing a checkout's ~40 statements cost more than running them. The
+ * cache is bounded (oldest out first; a hot statement comes back at once). A statement busy in
+ * an iterate() (a streamed query) is never handed out twice.
  */
 function withStatementCache(db: SqliteDatabase.Database, max = 1000) {
   const cache = new Map<string, SqliteDatabase.Statement>()
@@ -40,11 +41,7 @@ function withStatementCache(db: SqliteDatabase.Database, max = 1000) {
     close: () => db.close(),
     prepare(sqlText: string) {
       const cached = cache.get(sqlText)
-      if (cached && !cached.busy) {
-        cache.delete(sqlText)
-        cache.set(sqlText, cached)
-        return cached
-      }
+      if (cached && !cached.busy) return cached
       const stmt = db.prepare(sqlText)
       if (cached) return stmt
       cache.set(sqlText, stmt)

@@ -7,7 +7,19 @@ interface Job<T> {
   fn: (trx: Trx) => Promise<T>
   resolve: (v: T) => void
   reject: (e: unknown) => void
+  /** Times the job was chosen as a deadlock or serialization victim and queued again. */
+  conflicts?: number
 }
+
+/**
+ * PostgreSQL's deadlock (40P01) and serialization (40001) failures: the job lost a race with
+ * another lane's batch, its savepoint was rolled back, and running it again is the remedy.
+ */
+function isLockConflict(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code
+  return code === '40P01' || code === '40001'
+}
+const MAX_CONFLICT_RETRIES = 3
 
 /**
  * Group commit. Every write of the application goes through `run`: waiting jobs are taken
@@ -76,7 +88,7 @@ export class WriteQueue {
       try {
         job.resolve(await this.db.transaction().execute((trx) => job.fn(trx)))
       } catch (e) {
-        job.reject(e)
+        if (!this.retryLater(job, e)) job.reject(e)
       }
       return
     }
@@ -111,7 +123,15 @@ export class WriteQueue {
     batch.forEach((job, i) => {
       const o = outcomes[i]
       if (o.ok) job.resolve(o.value)
-      else job.reject(o.error)
+      else if (!this.retryLater(job, o.error)) job.reject(o.error)
     })
+  }
+
+  /** A lock-conflict victim goes to the front of the queue for the next batch (a few times at most). */
+  private retryLater(job: Job<any>, error: unknown): boolean {
+    if (!isLockConflict(error) || (job.conflicts ?? 0) >= MAX_CONFLICT_RETRIES) return false
+    job.conflicts = (job.conflicts ?? 0) + 1
+    this.queue.unshift(job)
+    return true
   }
 }
