@@ -49,6 +49,8 @@ describe.each(DIALECTS)('rewards, reservations and vouchers on %s', (dialect) =>
     expect(sale.body.lines[0].rewardDiscountMinor).toBe(350)
     expect(sale.body.totals.totalMinor).toBe(850)
     expect(sale.body.rewards).toMatchObject([{ name: 'Free coffee', points: 100, discountMinor: 350, status: 'posted' }])
+    // The answer built from the rows just written is the sale as stored.
+    expect((await api.get(`/api/v1/sales/${cart}`)).body).toEqual(sale.body)
     expect(sale.body.loyalty.pointsEarned).toBe(8)
     expect(await balance(m.id)).toBe(158)
     const ledger = (await api.get(`/api/v1/customers/${m.id}/ledger`)).body.items.map((e: any) => [e.kind, e.points])

@@ -23,7 +23,7 @@ import { verifySecret } from '../staff/passwords'
 import { programVersionAt } from '../loyalty/loyalty.queries'
 import { applySaleLoyalty, type SaleLoyaltyRecord } from '../loyalty/sale-loyalty'
 import type { TSaleInput } from './sale-input'
-import { getSaleView, type SaleView } from './sales.queries'
+import { assembleSaleView, getSaleView, type SaleParts, type SaleView } from './sales.queries'
 import { loadCartRewards, postCartRewards, priceWithRewards, tierDiscountFor } from '../rewards/sale-rewards'
 
 export type { SaleLoyaltyRecord }
@@ -132,9 +132,8 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
   const at = nowIso(ctx.now())
   const written = await ctx.writer
     .run(async (trx) => {
-    const again = await trx.selectFrom('sales').select(['id', 'request_hash', 'status', 'org_id']).where('id', '=', saleId).executeTakeFirst()
-    if (again) return { replayOf: again }
-
+    // A copy of this sale committed since the check above makes the insert below fail on the
+    // primary key; the catch at the end answers it as a replay.
     let cashSessionId: string | null = null
     if (channel === 'pos') {
       const session = await trx.selectFrom('cash_sessions').select('id').where('terminal_id', '=', terminal!.id).where('status', '=', 'open').executeTakeFirst()
@@ -149,9 +148,7 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
       if (memberDiscount && memberDiscountMinor > 0) loyalty.memberDiscount = { name: memberDiscount.name, amountMinor: memberDiscountMinor }
     }
 
-    await trx
-      .insertInto('sales')
-      .values({
+    const saleRow: Row<'sales'> = {
         id: saleId,
         org_id: orgId,
         store_id: store.id,
@@ -185,12 +182,9 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
         sold_at: soldAt,
         created_at: at,
         voided_at: null,
-      })
-      .execute()
-    await trx
-      .insertInto('sale_lines')
-      .values(
-        priced.lines.map((l) => ({
+      }
+    await trx.insertInto('sales').values(saleRow).execute()
+    const lineRows: Row<'sale_lines'>[] = priced.lines.map((l) => ({
           sale_id: saleId,
           line_no: l.index + 1,
           product_id: l.productId,
@@ -212,37 +206,26 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
           eligible_minor: l.eligibleMinor,
           taxes: JSON.stringify(l.taxes.map((t) => ({ rateId: t.rateId, name: t.name, ratePercent: toPercentString(t.rate), baseMinor: t.baseMinor, taxMinor: t.taxMinor }))),
           returned_quantity: 0,
-        })),
-      )
-      .execute()
-    if (priced.taxSummary.length > 0) {
-      await trx
-        .insertInto('sale_taxes')
-        .values(
-          priced.taxSummary.map((t) => ({
-            sale_id: saleId,
-            rate_id: t.rateId,
-            name: t.name,
-            rate_percent: toPercentString(t.rate),
-            base_minor: t.baseMinor,
-            tax_minor: t.taxMinor,
-          })),
-        )
-        .execute()
-    }
-    await trx
-      .insertInto('sale_tenders')
-      .values(
-        input.tenders.map((t, i) => ({
-          sale_id: saleId,
-          seq: i + 1,
-          kind: t.kind,
-          amount_minor: t.amountMinor,
-          points: t.kind === 'points' && pointsTender ? Number((BigInt(t.amountMinor) * BigInt(pointsTender.points)) / BigInt(Math.max(pointsTender.amountMinor, 1))) : null,
-          reference: t.reference ?? null,
-        })),
-      )
-      .execute()
+        }))
+    await trx.insertInto('sale_lines').values(lineRows).execute()
+    const taxRows: Row<'sale_taxes'>[] = priced.taxSummary.map((t) => ({
+      sale_id: saleId,
+      rate_id: t.rateId,
+      name: t.name,
+      rate_percent: toPercentString(t.rate),
+      base_minor: t.baseMinor,
+      tax_minor: t.taxMinor,
+    }))
+    if (taxRows.length > 0) await trx.insertInto('sale_taxes').values(taxRows).execute()
+    const tenderRows: Row<'sale_tenders'>[] = input.tenders.map((t, i) => ({
+      sale_id: saleId,
+      seq: i + 1,
+      kind: t.kind,
+      amount_minor: t.amountMinor,
+      points: t.kind === 'points' && pointsTender ? Number((BigInt(t.amountMinor) * BigInt(pointsTender.points)) / BigInt(Math.max(pointsTender.amountMinor, 1))) : null,
+      reference: t.reference ?? null,
+    }))
+    await trx.insertInto('sale_tenders').values(tenderRows).execute()
     const stockDeltas = new Map<string, number>()
     for (const l of priced.lines) {
       if (l.productId && products.get(l.productId)!.track_stock === 1) stockDeltas.set(l.productId, (stockDeltas.get(l.productId) ?? 0) - l.quantity)
@@ -266,7 +249,21 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
         .values({ org_id: orgId, actor_type: 'staff', actor_id: approvedBy, action: 'sale.approval', target_type: 'sale', target_id: saleId, details: JSON.stringify({ cashierId: principal.kind === 'staff' ? principal.staffId : null, priceOverride, discountMinor: priced.lineDiscountMinor + priced.cartDiscountMinor }), created_at: at })
         .execute()
     }
-    return { replayOf: null }
+    const rewardRows = cartRewards.redemptions
+      .map((r, i) => ({
+      id: r.id,
+      reward_id: r.reward_id,
+      name: cartRewards.rewards.get(r.reward_id)!.name,
+      points: r.points,
+      channel: r.channel,
+      voucher_code: r.voucher_code,
+      applied: JSON.stringify([...applications[i].discounts].map(([lineIndex, minor]) => ({ lineNo: lineIndex + 1, discountMinor: minor }))),
+      status: r.channel === 'reservation' ? 'posted' : 'used',
+      created_at: r.created_at,
+    }))
+      .sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0))
+    const parts: SaleParts = { sale: saleRow, lines: lineRows, taxes: taxRows, tenders: tenderRows, refunds: [], store, rewards: rewardRows }
+    return { replayOf: null, parts }
   })
     .catch(async (e) => {
       if (!isUniqueViolation(e)) throw e
@@ -275,7 +272,8 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
       return { replayOf: winner }
     })
   if (written.replayOf) return replay(ctx, orgId, written.replayOf, requestHash)
-  return (await getSaleView(db, orgId, saleId))!
+  // Answered from the rows just written: the same view a replay reads back (tests hold them equal).
+  return assembleSaleView(written.parts!)
 }
 
 async function replay(ctx: AppContext, orgId: string, prior: { id: string; request_hash: string; status: string; org_id: string }, requestHash: string): Promise<SaleView> {

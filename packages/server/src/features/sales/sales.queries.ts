@@ -2,7 +2,18 @@ import type { Kysely } from 'kysely'
 import type { Database, Row } from '../../db/schema'
 import type { SaleLoyaltyRecord } from './complete-sale'
 
-export type SaleView = Awaited<ReturnType<typeof buildSaleView>>
+export type SaleView = ReturnType<typeof assembleSaleView>
+
+/** Everything a sale's view is made of: read back from the database, or the rows just written. */
+export interface SaleParts {
+  sale: Row<'sales'>
+  lines: Row<'sale_lines'>[]
+  taxes: Row<'sale_taxes'>[]
+  tenders: Row<'sale_tenders'>[]
+  refunds: { id: string; total_minor: number; points_clawed_back: number; created_at: string }[]
+  store: { code: string; name: string; locale: string; time_zone: string; address: string | null }
+  rewards: { id: string; reward_id: string; name: string; points: number; channel: string; voucher_code: string | null; applied: string | null; status: string }[]
+}
 
 export async function getSaleView(db: Kysely<Database>, orgId: string, saleId: string) {
   const sale = await db.selectFrom('sales').selectAll().where('id', '=', saleId).where('org_id', '=', orgId).executeTakeFirst()
@@ -18,15 +29,21 @@ async function buildSaleView(db: Kysely<Database>, sale: Row<'sales'>) {
     db.selectFrom('refunds').select(['id', 'total_minor', 'points_clawed_back', 'created_at']).where('sale_id', '=', sale.id).orderBy('created_at').execute(),
     db.selectFrom('stores').select(['code', 'name', 'locale', 'time_zone', 'address']).where('id', '=', sale.store_id).executeTakeFirstOrThrow(),
   ])
-  const loyalty = sale.loyalty ? (JSON.parse(sale.loyalty) as SaleLoyaltyRecord) : null
   const rewards = sale.customer_id
     ? await db
         .selectFrom('reward_redemptions as r')
         .innerJoin('rewards as w', 'w.id', 'r.reward_id')
         .select(['r.id', 'r.reward_id', 'w.name', 'r.points', 'r.channel', 'r.voucher_code', 'r.applied', 'r.status'])
         .where('r.sale_id', '=', sale.id)
+        .orderBy('r.created_at')
         .execute()
     : []
+  return assembleSaleView({ sale, lines, taxes, tenders, refunds, store, rewards })
+}
+
+/** The API's view of a sale. Pure, so a completed sale answers from the rows it just wrote. */
+export function assembleSaleView({ sale, lines, taxes, tenders, refunds, store, rewards }: SaleParts) {
+  const loyalty = sale.loyalty ? (JSON.parse(sale.loyalty) as SaleLoyaltyRecord) : null
   return {
     id: sale.id,
     receiptNo: sale.receipt_no,
