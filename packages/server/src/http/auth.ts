@@ -3,6 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { PatronError } from '@patron/core'
 import type { Access, AppContext, Principal, Role } from '../context'
 import { nowIso, sha256 } from '../util'
+import { TtlCache } from '../cache'
+import type { Row } from '../db/schema'
 
 export const SESSION_COOKIE = 'patron_session'
 
@@ -21,8 +23,23 @@ export function newSessionToken(): string {
   return crypto.randomBytes(32).toString('base64url')
 }
 
-export async function principalFromSession(ctx: AppContext, token: string): Promise<Principal | null> {
-  const row = await ctx.db.kysely
+// Every request looks its caller up: kept a few seconds. Logging out forgets at once; a
+// deactivated staff member or revoked key is refused within the TTL on every instance.
+const sessions = new TtlCache<SessionRow | undefined>(5_000)
+const apiKeys = new TtlCache<Row<'api_keys'> | undefined>(10_000)
+
+export function forgetSession(sessionId: string): void {
+  sessions.delete(sessionId)
+}
+
+export function forgetApiKeys(): void {
+  apiKeys.clear()
+}
+
+type SessionRow = Awaited<ReturnType<typeof loadSession>>
+
+function loadSession(ctx: AppContext, sessionId: string) {
+  return ctx.db.kysely
     .selectFrom('staff_sessions as s')
     .innerJoin('staff as st', 'st.id', 's.staff_id')
     .select([
@@ -38,8 +55,13 @@ export async function principalFromSession(ctx: AppContext, token: string): Prom
       'st.max_discount_percent',
       'st.active',
     ])
-    .where('s.id', '=', sha256(token))
+    .where('s.id', '=', sessionId)
     .executeTakeFirst()
+}
+
+export async function principalFromSession(ctx: AppContext, token: string): Promise<Principal | null> {
+  const sessionId = sha256(token)
+  const row = await sessions.get(sessionId, () => loadSession(ctx, sessionId))
   if (!row || row.active !== 1 || row.expires_at <= nowIso(ctx.now())) return null
   return {
     kind: 'staff',
@@ -56,12 +78,8 @@ export async function principalFromSession(ctx: AppContext, token: string): Prom
 }
 
 export async function principalFromApiKey(ctx: AppContext, key: string): Promise<Principal | null> {
-  const row = await ctx.db.kysely
-    .selectFrom('api_keys')
-    .selectAll()
-    .where('key_hash', '=', sha256(key))
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst()
+  const hash = sha256(key)
+  const row = await apiKeys.get(hash, () => ctx.db.kysely.selectFrom('api_keys').selectAll().where('key_hash', '=', hash).where('revoked_at', 'is', null).executeTakeFirst())
   if (!row) return null
   return { kind: 'api_key', keyId: row.id, orgId: row.org_id, name: row.name, scopes: JSON.parse(row.scopes) }
 }

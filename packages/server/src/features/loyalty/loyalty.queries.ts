@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { TtlCache } from '../../cache'
 import {
   compileRules,
   expiryFor,
@@ -29,20 +30,28 @@ export interface ProgramVersion {
 // Published versions never change, so their parsed rules can be kept for the process's life.
 const compiledCache = new Map<string, ProgramVersion>()
 
+// Which versions an organisation has (ids and effective times): read on every sale, so kept
+// two seconds; publishing through this instance forgets it at once.
+const versionLists = new TtlCache<{ id: string; version: number; effective_at: string }[]>(2_000)
+
+export function forgetProgramVersions(orgId: string): void {
+  versionLists.delete(orgId)
+}
+
 /** The version in force at `at` (the sale time): the latest whose effective time has come. */
 export async function programVersionAt(db: Kysely<Database>, orgId: string, at: string): Promise<ProgramVersion | null> {
-  const row = await db
-    .selectFrom('program_versions as v')
-    .innerJoin('loyalty_programs as p', 'p.id', 'v.program_id')
-    .select(['v.id', 'v.version', 'v.program_id', 'v.rules', 'v.effective_at'])
-    .where('p.org_id', '=', orgId)
-    .where('v.effective_at', '<=', at)
-    .orderBy('v.effective_at', 'desc')
-    .orderBy('v.version', 'desc')
-    .limit(1)
-    .executeTakeFirst()
-  if (!row) return null
-  return versionFromRow(row)
+  const versions = await versionLists.get(orgId, () =>
+    db
+      .selectFrom('program_versions as v')
+      .innerJoin('loyalty_programs as p', 'p.id', 'v.program_id')
+      .select(['v.id', 'v.version', 'v.effective_at'])
+      .where('p.org_id', '=', orgId)
+      .orderBy('v.effective_at', 'desc')
+      .orderBy('v.version', 'desc')
+      .execute(),
+  )
+  const inForce = versions.find((v) => v.effective_at <= at)
+  return inForce ? programVersionById(db, inForce.id) : null
 }
 
 export async function programVersionById(db: Kysely<Database>, id: string): Promise<ProgramVersion | null> {

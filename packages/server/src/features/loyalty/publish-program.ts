@@ -1,6 +1,7 @@
 import { PatronError, validateRules, type ProgramRules } from '@patron/core'
 import type { AppContext, Principal } from '../../context'
 import { newId, nowIso } from '../../util'
+import { forgetProgramVersions } from './loyalty.queries'
 import { getProgramVersion, type ProgramVersionSummary } from './program.queries'
 
 /** How far in the past an effective time may be: clocks of a back office and a server differ a little. */
@@ -63,5 +64,6 @@ export async function publishProgram(ctx: AppContext, principal: Principal, inpu
     await trx.insertInto('outbox').values({ org_id: principal.orgId, topic: 'program.published', aggregate_id: program.id, payload: JSON.stringify(event), created_at: at, published_at: null }).execute()
     return version
   })
+  forgetProgramVersions(principal.orgId)
   return getProgramVersion(ctx.db.kysely, principal.orgId, published)
 }

@@ -3,6 +3,7 @@ import { priceSale, type ProgramRules } from '@patron/core'
 import type { AppContext, Principal } from '../../context'
 import { newId, nowIso } from '../../util'
 import type { Row } from '../../db/schema'
+import { forgetProgramVersions } from '../loyalty/loyalty.queries'
 import { createProduct } from '../catalog/save-product'
 import { createCustomer } from '../customers/save-customer'
 import { completeSale, toDiscount } from '../sales/complete-sale'
@@ -175,6 +176,7 @@ export async function seedDemo(ctx: AppContext, options: { members?: number; sal
     await trx.updateTable('loyalty_programs').set({ draft_rules: JSON.stringify(v2), updated_at: at }).where('id', '=', org.programId).execute()
     await trx.insertInto('program_versions').values({ id: newId(), program_id: org.programId, version: 2, rules: JSON.stringify(v2), effective_at: nowIso(new Date(clock.getTime() + 1000)), published_at: at, published_by: org.ownerId }).execute()
   })
+  forgetProgramVersions(org.orgId)
 
   const first = ['Anna', 'Ben', 'Clara', 'David', 'Emma', 'Felix', 'Greta', 'Hannah', 'Ilias', 'Jonas', 'Klara', 'Leon', 'Mia', 'Noah', 'Olga', 'Paul', 'Rosa', 'Simon', 'Tara', 'Uwe', 'Vera', 'Wim', 'Yara', 'Zoe']
   const last = ['Becker', 'Schmidt', 'Müller', 'Fischer', 'Weber', 'Wagner', 'Hoffmann', 'Koch', 'Richter', 'Klein', 'Wolf', 'Neumann', 'Schwarz', 'Braun', 'Zimmermann', 'Hartmann', 'Krüger', 'Lange', 'Werner', 'Lehmann']

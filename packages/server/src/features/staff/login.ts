@@ -1,6 +1,6 @@
 import { PatronError } from '@patron/core'
 import type { AppContext } from '../../context'
-import { newSessionToken } from '../../http/auth'
+import { forgetSession, newSessionToken } from '../../http/auth'
 import { newId, nowIso, sha256 } from '../../util'
 import { findStaffByEmail } from './staff.queries'
 import { verifySecret } from './passwords'
@@ -51,6 +51,7 @@ export async function createSession(ctx: AppContext, staffId: string, terminalId
 
 export async function logout(ctx: AppContext, sessionId: string) {
   await ctx.writer.run((trx) => trx.deleteFrom('staff_sessions').where('id', '=', sessionId).execute())
+  forgetSession(sessionId)
 }
 
 export { newId }

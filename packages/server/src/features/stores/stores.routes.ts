@@ -5,7 +5,7 @@ import { PatronError, ratio } from '@patron/core'
 import { ALL_STAFF, MANAGERS, type AppContext } from '../../context'
 import { assertStoreAccess, requirePrincipal } from '../../http/auth'
 import { newId, nowIso } from '../../util'
-import { getStore, toStoreView } from './stores.queries'
+import { forgetStores, getStore, toStoreView } from './stores.queries'
 import { insertStore, validateStore } from '../setup/create-organisation'
 
 const decimalPercent = z.string().regex(/^\d{1,3}(\.\d{1,6})?$/, 'a percent like "19" or "8.875"')
@@ -47,6 +47,7 @@ export async function storeRoutes(app: FastifyInstance, ctx: AppContext) {
         throw new PatronError('UNKNOWN_CURRENCY', `All stores of this organisation sell in ${existing.currency}`, { field: 'currency' })
       }
       const id = await ctx.writer.run((trx) => insertStore(trx, p.orgId, req.body, nowIso(ctx.now())))
+      forgetStores()
       return reply.status(201).send(toStoreView(await getStore(db, p.orgId, id)))
     },
   )
@@ -100,6 +101,7 @@ export async function storeRoutes(app: FastifyInstance, ctx: AppContext) {
       const p = requirePrincipal(req)
       const id = newId()
       await ctx.writer.run((trx) => trx.insertInto('tax_classes').values({ id, org_id: p.orgId, name: req.body.name, created_at: nowIso(ctx.now()) }).execute())
+      forgetStores()
       return reply.status(201).send({ id, name: req.body.name, rates: [] })
     },
   )
@@ -125,6 +127,7 @@ export async function storeRoutes(app: FastifyInstance, ctx: AppContext) {
         const count = await trx.selectFrom('tax_rates').select(trx.fn.countAll<number>().as('n')).where('store_id', '=', req.body.storeId).where('tax_class_id', '=', req.params.id).executeTakeFirstOrThrow()
         await trx.insertInto('tax_rates').values({ id, store_id: req.body.storeId, tax_class_id: req.params.id, name: req.body.name, rate_percent: req.body.ratePercent, position: Number(count.n) }).execute()
       })
+      forgetStores()
       return reply.status(201).send({ id, storeId: req.body.storeId, name: req.body.name, ratePercent: req.body.ratePercent })
     },
   )
