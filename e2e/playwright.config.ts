@@ -23,7 +23,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf ${dataDir} && node packages/server/bin/patron.js start`,
+    // The register is built first when its build is missing or stale (the same step as npm start).
+    command: `node scripts/build-web.mjs --strict && rm -rf ${dataDir} && node packages/server/bin/patron.js start`,
     cwd: '..',
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 120_000,

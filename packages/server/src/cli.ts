@@ -158,6 +158,7 @@ function printWelcome(ctx: AppContext, seededNow: boolean) {
   Patron is running${seededNow ? ' with a fresh demo shop' : ''} (${ctx.db.dialect}${ctx.db.dialect === 'sqlite' && ctx.config.database.kind === 'sqlite' ? `: ${ctx.config.database.file}` : ''})
 
     Start here      ${base}/
+    Register        ${base}/register/   (a manager sets up the till once, then cashier PINs)
     API docs        ${base}/api/docs
     Health          ${base}/api/health
 `)

@@ -64,7 +64,7 @@ describe.each(DIALECTS)('the patron command, as a new shop uses it, on %s', (dia
       const res = await fetch(`${base}/api/v1${url}`, { method, headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined })
       return { status: res.status, body: (await res.json()) as any }
     }
-    expect((await fetch(`${base}/api/health`).then((r) => r.json())).database).toBe(dialect)
+    expect(((await fetch(`${base}/api/health`).then((r) => r.json())) as { database: string }).database).toBe(dialect)
     const taxClass = (await call('GET', '/tax-classes')).body.items.find((c: any) => c.name === 'Standard')
     const store = (await call('GET', '/stores')).body.items[0]
     const book = (await call('POST', '/products', { sku: 'BK-1', name: 'A good book', priceMinor: 2000, taxClassId: taxClass.id })).body

@@ -16,13 +16,16 @@ export function homePage(): string {
   a.card:hover, a.card:focus { border-color: var(--brand); outline: none; box-shadow: 0 0 0 3px #0f766e22 }
   a.card strong { display:block; font-size: 18px; margin-bottom: 4px }
   a.card small { color: var(--muted) }
+  a.card.primary { grid-column: 1 / -1; background: var(--brand); border-color: var(--brand); color: #fff }
+  a.card.primary small { color: #d5efeb }
+  a.card.primary:hover, a.card.primary:focus { background: #0b5f58 }
   footer { margin-top: 40px; color: var(--muted); font-size: 14px }
 </style></head>
 <body><main>
   <h1><span>Patron</span> point of sale</h1>
   <p class="lead">Register, loyalty program and API in one system. Open the register on a till, or build on the API; the back office is on its way.</p>
   <div class="cards">
-    <a class="card" href="/register/"><strong>Register</strong><small>Sell, find members, take payment, refunds and the cash drawer</small></a>
+    <a class="card primary" href="/register/"><strong>Open the register</strong><small>Sell, find and enrol members, take payment, refunds and the cash drawer. A manager sets up the till once; cashiers sign in with their PIN.</small></a>
     <a class="card" href="/api/docs"><strong>API documentation</strong><small>Every endpoint, try it in the browser</small></a>
     <a class="card" href="/api/openapi.json"><strong>OpenAPI document</strong><small>For code generators and integrations</small></a>
     <a class="card" href="/api/health"><strong>Health</strong><small>Server and database status</small></a>

@@ -1,0 +1,224 @@
+import { expect, test } from '@playwright/test'
+import { minor, openDrawerIfClosed, ownerApi, pinLogin, setUpTerminal, shot, stored } from './register'
+
+// A cashier's sale at the café: PIN, drawer, a scanned barcode, a searched product, a member
+// found by phone with the points this cart earns, cash with change, and the printed receipt.
+// What the screen showed must be exactly what the server recorded.
+
+test.use({ viewport: { width: 1280, height: 800 } })
+
+test('a cashier sells to a member with a scanner, search and cash; the server records what the screen showed', async ({ page, request }) => {
+  const api = await ownerApi(request)
+  const espresso = (await (await api.get('/api/v1/products?q=Espresso')).json()).items.find((p: { name: string }) => p.name === 'Espresso')
+  expect(espresso.barcode).toBeTruthy()
+
+  // The start page leads to the register.
+  await page.goto('/')
+  await page.getByRole('link', { name: /Open the register/ }).click()
+  await expect(page).toHaveURL(/\/register\/$/)
+  await setUpTerminal(page, 'Harbour Café', 'Café till 2')
+  await shot(page, 'register-01-pin')
+  await pinLogin(page, '3333')
+  await shot(page, 'register-02-drawer-closed')
+  await page.getByRole('button', { name: 'Open the cash drawer to sell' }).click()
+  await expect(page.getByRole('heading', { name: /Open the cash drawer/ })).toBeVisible()
+  await page.getByRole('button', { name: 'One more 50,00 €' }).click()
+  await page.getByRole('button', { name: 'One more 50,00 €' }).click()
+  await page.getByRole('button', { name: 'One more 20,00 €' }).click()
+  await page.getByRole('button', { name: 'One more 20,00 €' }).click()
+  await page.getByLabel('Number of 1,00 €').fill('10')
+  await expect(page.getByTestId('float-total')).toHaveText('150,00 €')
+  await shot(page, 'register-03-open-drawer')
+  await page.getByRole('button', { name: 'Open drawer' }).click()
+
+  // A keyboard-wedge scanner types the code and Enter, with no click first.
+  await expect(page.getByText('Ready for the first item')).toBeVisible()
+  await page.keyboard.type(espresso.barcode)
+  await page.keyboard.press('Enter')
+  await expect(page.locator('.line', { hasText: 'Espresso' })).toBeVisible()
+
+  // An unknown barcode: a clear message (and a sound).
+  await page.keyboard.type('4009999999999')
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('alert').filter({ hasText: 'Unknown barcode 4009999999999' })).toBeVisible()
+
+  // Search as you type, then tap the tile.
+  await page.getByRole('searchbox', { name: /Search products/ }).fill('house blend')
+  await page.locator('.tile', { hasText: 'House blend 250 g' }).first().click()
+  await expect(page.locator('.line', { hasText: 'House blend 250 g' })).toBeVisible()
+  await page.getByRole('button', { name: /One more House blend/ }).click()
+  await expect(page.locator('.line', { hasText: 'House blend 250 g' })).toContainText('2 ×')
+  await shot(page, 'register-04-cart')
+
+  // The member, found by phone; the loyalty panel shows the points this cart will earn.
+  await page.keyboard.press('F4')
+  await page.getByLabel(/Find a member/).fill('+491511000037')
+  await shot(page, 'register-05-member-search')
+  await page.locator('.member-row').first().click()
+  await expect(page.getByRole('region', { name: 'Member on this sale' })).toContainText('Mia Wagner')
+  const preview = page.getByTestId('points-preview')
+  await expect(preview).toHaveText(/^\+\d+$/)
+  const points = Number(await preview.getAttribute('data-points'))
+  expect(points).toBeGreaterThan(0)
+  await expect(page.getByTestId('points-explanation')).toContainText('Coffee beans ×2')
+  await shot(page, 'register-06-member-points')
+  const shownTotal = await minor(page, 'cart-total')
+
+  // Cash, with a quick amount above the total: change in big type.
+  await page.keyboard.press('F12')
+  await expect(page.getByTestId('sale-total')).toHaveAttribute('data-minor', String(shownTotal))
+  await shot(page, 'register-07-payment')
+  const note = page.locator('.quick-cash__btn[data-minor]').last()
+  const tendered = Number(await note.getAttribute('data-minor'))
+  await note.click()
+  await expect(page.getByRole('heading', { name: 'Sale complete' })).toBeVisible()
+  await expect(page.getByTestId('change-due')).toHaveAttribute('data-minor', String(tendered - shownTotal))
+  const receiptNo = (await page.getByTestId('receipt-no').textContent())!.trim()
+  const receipt = page.frameLocator('iframe.receipt-frame')
+  await expect(receipt.getByText(receiptNo).first()).toBeVisible()
+  await expect(receipt.getByText(`+${points}`)).toBeVisible()
+  await shot(page, 'register-08-receipt')
+  await page.getByRole('radio', { name: 'A4' }).click()
+  await expect(page.frameLocator('iframe.receipt-frame').getByText(receiptNo).first()).toBeVisible()
+  await shot(page, 'register-09-receipt-a4')
+
+  // The server's record equals the screen: total, points, change.
+  const found = (await (await api.get(`/api/v1/sales?receiptNo=${receiptNo}`)).json()).items[0]
+  const sale = await (await api.get(`/api/v1/sales/${found.id}`)).json()
+  expect(sale.totals.totalMinor).toBe(shownTotal)
+  expect(sale.loyalty.pointsEarned).toBe(points)
+  expect(sale.totals.changeMinor).toBe(tendered - shownTotal)
+  expect(sale.lines.map((l: { name: string; quantity: number }) => [l.name, l.quantity])).toEqual([
+    ['Espresso', 1],
+    ['House blend 250 g', 2],
+  ])
+
+  await page.getByRole('button', { name: /New sale/ }).click()
+  await expect(page.getByText('Ready for the first item')).toBeVisible()
+})
+
+test('a discount above the cashier’s limit is approved by a manager’s PIN in place; park, lock and resume keep the cart', async ({ page, request }) => {
+  const api = await ownerApi(request)
+  await setUpTerminal(page, 'Harbour Café', 'Café till 2')
+  await pinLogin(page, '3333')
+  await openDrawerIfClosed(page, '150')
+
+  await page.getByRole('searchbox', { name: /Search products/ }).fill('cappuccino')
+  await page.keyboard.press('Enter')
+  await page.getByRole('searchbox', { name: /Search products/ }).fill('butter croissant')
+  await page.keyboard.press('Enter')
+  await expect(page.locator('.line')).toHaveCount(2)
+
+  // 20 % on the sale: above the cashier's 10 %, so the manager's PIN is asked for right there.
+  await page.keyboard.press('F6')
+  await page.getByRole('button', { name: '20 %', exact: true }).click()
+  const approval = page.getByRole('dialog', { name: 'Manager approval' })
+  await expect(approval).toBeVisible()
+  await shot(page, 'register-10-manager-approval')
+  for (const d of '2222') await approval.getByRole('button', { name: d, exact: true }).click()
+  await approval.getByRole('button', { name: 'Approve' }).click()
+  await expect(page.getByText('Approved by Max Manager').first()).toBeVisible()
+  const discounted = await minor(page, 'cart-total')
+  await shot(page, 'register-11-discounted')
+
+  // Park it, serve someone else, lock and switch cashier: the parked sale waits.
+  await page.keyboard.press('F8')
+  await expect(page.getByText('Ready for the first item')).toBeVisible()
+  await page.getByRole('button', { name: /Switch/ }).click()
+  await expect(page.getByRole('heading', { name: 'Enter a PIN to continue' })).toBeVisible()
+  await shot(page, 'register-12-locked')
+  await pinLogin(page, '2222')
+  await page.getByRole('button', { name: /Parked/ }).click()
+  await shot(page, 'register-13-parked')
+  await page.getByRole('button', { name: 'Resume' }).click()
+  await expect(page.locator('.line')).toHaveCount(2)
+  await expect(page.getByTestId('cart-total')).toHaveAttribute('data-minor', String(discounted))
+
+  // The manager is signed in now: no approval needed; pay by card with a reference.
+  await page.keyboard.press('F12')
+  await page.getByRole('radio', { name: /Card/ }).click()
+  await page.getByLabel('Terminal reference (optional)').fill('AUTH-4711')
+  await page.getByRole('button', { name: /Card approved/ }).click()
+  await expect(page.getByRole('heading', { name: 'Sale complete' })).toBeVisible()
+  const receiptNo = (await page.getByTestId('receipt-no').textContent())!.trim()
+  const found = (await (await api.get(`/api/v1/sales?receiptNo=${receiptNo}`)).json()).items[0]
+  const sale = await (await api.get(`/api/v1/sales/${found.id}`)).json()
+  expect(sale.totals.totalMinor).toBe(discounted)
+  expect(sale.tenders).toEqual([{ kind: 'card', amountMinor: discounted, points: null, reference: 'AUTH-4711' }])
+})
+
+test('a new member enrols with a phone number without leaving the sale, pays part by card and the rest in cash; a void leaves nothing to pay', async ({ page, request }) => {
+  const api = await ownerApi(request)
+  await setUpTerminal(page, 'Harbour Café', 'Café till 2')
+  await pinLogin(page, '3333')
+  await openDrawerIfClosed(page, '150')
+
+  await page.getByRole('searchbox', { name: /Search products/ }).fill('flat white')
+  await page.keyboard.press('Enter')
+  await page.getByRole('searchbox', { name: /Search products/ }).fill('carrot cake')
+  await page.keyboard.press('Enter')
+  await expect(page.locator('.line')).toHaveCount(2)
+
+  const phone = `+4917${Date.now() % 100_000_000}`
+  await page.getByRole('button', { name: /Add a member/ }).click()
+  await page.getByLabel(/Find a member/).fill(phone)
+  await page.getByRole('button', { name: /as a new member/ }).click()
+  await expect(page.getByLabel('Mobile phone')).toHaveValue(phone)
+  await page.getByRole('button', { name: 'Enrol and add to the sale' }).click()
+  await expect(page.getByText('The customer has to agree to join.')).toBeVisible()
+  await page.getByText(/agrees to join/).click()
+  await shot(page, 'register-22-enrol')
+  await page.getByRole('button', { name: 'Enrol and add to the sale' }).click()
+  await expect(page.getByRole('region', { name: 'Member on this sale' })).toContainText(phone)
+  // A first purchase: the welcome bonus is in the preview.
+  await page.getByTestId('points-preview').click()
+  await expect(page.getByRole('list', { name: 'How the points are worked out' })).toContainText('Welcome bonus')
+  const points = Number(await page.getByTestId('points-preview').getAttribute('data-points'))
+  const total = Number(await page.getByTestId('cart-total').getAttribute('data-minor'))
+
+  // Split: 5.00 on the card, the rest in cash.
+  await page.keyboard.press('F12')
+  await page.getByRole('radio', { name: /Card/ }).click()
+  await page.keyboard.type('5')
+  await page.getByRole('button', { name: /Card approved/ }).click()
+  await expect(page.getByTestId('amount-due')).toHaveText(/Still|[\d,]+/)
+  await page.getByRole('radio', { name: /Cash/ }).click()
+  await shot(page, 'register-23-split')
+  await page.getByRole('button', { name: /Exact/ }).click()
+  await expect(page.getByRole('heading', { name: 'Sale complete' })).toBeVisible()
+  await expect(page.getByTestId('points-earned')).toHaveAttribute('data-points', String(points))
+  const receiptNo = (await page.getByTestId('receipt-no').textContent())!.trim()
+  const found = (await (await api.get(`/api/v1/sales?receiptNo=${receiptNo}`)).json()).items[0]
+  const sale = await (await api.get(`/api/v1/sales/${found.id}`)).json()
+  expect(sale.tenders.map((t: { kind: string; amountMinor: number }) => [t.kind, t.amountMinor])).toEqual([
+    ['card', 500],
+    ['cash', total - 500],
+  ])
+  expect(sale.loyalty.pointsEarned).toBe(points)
+  await page.getByRole('button', { name: /New sale/ }).click()
+
+  // A void: the cart empties and the id is recorded as voided on the server.
+  await page.getByRole('searchbox', { name: /Search products/ }).fill('brownie')
+  await page.keyboard.press('Enter')
+  const cartId = (await stored<{ id: string }>(page, 'cart'))!.id
+  await page.getByRole('button', { name: 'Void' }).click()
+  await page.getByRole('dialog', { name: 'Void this sale?' }).getByRole('button', { name: 'Void sale' }).click()
+  await expect(page.getByText('Ready for the first item')).toBeVisible()
+  await expect.poll(async () => (await api.get(`/api/v1/sales/${cartId}`)).status()).toBe(200)
+  expect((await (await api.get(`/api/v1/sales/${cartId}`)).json()).status).toBe('voided')
+})
+
+test('an idle register locks itself; the next PIN carries on with the same cart', async ({ page }) => {
+  await page.clock.install()
+  await setUpTerminal(page, 'Harbour Café', 'Café till 2')
+  await pinLogin(page, '3333')
+  await page.getByRole('searchbox', { name: /Search products/ }).fill('americano')
+  await page.keyboard.press('Enter')
+  await expect(page.locator('.line')).toHaveCount(1)
+  // The terminal was set up to lock after 3 idle minutes.
+  await page.clock.fastForward('03:01')
+  await expect(page.getByRole('heading', { name: 'Enter a PIN to continue' })).toBeVisible()
+  await expect(page.getByText('Sale in progress kept')).toContainText('1 item')
+  await pinLogin(page, '3333')
+  await expect(page.locator('.line', { hasText: 'Americano' })).toBeVisible()
+})

@@ -1,0 +1,475 @@
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react'
+import { isPatronError, type EarnResult, type PricedSale } from '@patron/core'
+import type { ProductView } from '../../api/types'
+import { Button, Dialog, IconButton, EmptyState, IconSearch, IconScan, IconX, IconTrash, IconPercent, IconPause, IconUserPlus, IconDrawer, IconMinus, IconPlus, IconTag, IconScale, useToast, beep, cx, Kbd } from '../../ui'
+import { useFormat, quantityText } from '../format'
+import { useShortcuts, ScanDetector, isEditable } from '../hooks/useShortcuts'
+import { catalog } from '../state/catalog'
+import { addProduct, approvalNeeded, cartItemCount, newCart, previewEarn, priceCart, type Cart } from '../state/cart'
+import { enqueue, flush } from '../state/outbox'
+import { park } from '../state/parked'
+import { compiledRules, pricingOf, reference } from '../state/reference'
+import { cart as cartStore, lock, session, terminal } from '../state/session'
+import { useStore } from '../state/store'
+import { useApproval } from '../components/approval'
+import { MemberPanel } from '../components/MemberPanel'
+import { MemberDialog } from '../components/MemberDialog'
+import { LineDialog } from '../components/LineDialog'
+import { CartDiscountDialog } from '../components/CartDiscountDialog'
+import { WeighDialog } from '../components/WeighDialog'
+import { ParkedDialog } from '../components/ParkedDialog'
+
+const TILE_HUES = ['#0f766e', '#9a5b00', '#6d28d9', '#b42318', '#1d4ed8', '#137a3a', '#a21caf', '#0e7490', '#92400e', '#4338ca', '#be123c']
+
+/** The selling screen: catalogue on the left (search, categories, tiles), the order on the right. */
+export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { onPay: () => void; drawerOpen: boolean; drawerChecked: boolean; onOpenDrawer: () => void }) {
+  const cart = useStore(cartStore)
+  const ref = useStore(reference)!
+  const staff = useStore(session, (s) => s.staff)!
+  const t = useStore(terminal)!
+  const catStatus = useStore(catalog.status)
+  const f = useFormat()
+  const toast = useToast()
+  const approve = useApproval()
+  const [query, setQuery] = useState('')
+  const [category, setCategory] = useState<string | null>(null)
+  const [highlight, setHighlight] = useState(0)
+  const [selected, setSelected] = useState<string | null>(null)
+  const [dialog, setDialog] = useState<null | 'member' | 'discount' | 'parked' | 'void'>(null)
+  const [editing, setEditing] = useState<string | null>(null)
+  const [weighing, setWeighing] = useState<ProductView | null>(null)
+  const [flash, setFlash] = useState<string | null>(null)
+  const [scanError, setScanError] = useState<string | null>(null)
+  const search = useRef<HTMLInputElement>(null)
+  const detector = useRef(new ScanDetector())
+  const linesEnd = useRef<HTMLDivElement>(null)
+
+  const pricing = pricingOf(ref)
+  const rules = compiledRules(ref.program)
+  const pointsName = ref.program?.rules.pointsName ?? 'points'
+
+  // Priced with @patron/core on every change of the cart: the same function the server runs.
+  const { priced, priceError } = useMemo((): { priced: PricedSale | null; priceError: string | null } => {
+    try {
+      return { priced: priceCart(pricing, cart), priceError: null }
+    } catch (e) {
+      return { priced: null, priceError: isPatronError(e) ? e.message : String(e) }
+    }
+  }, [pricing, cart])
+  const earn: EarnResult | null = useMemo(() => previewEarn(rules, priced, cart.member, ref.store), [rules, priced, cart.member, ref.store])
+  const needs = approvalNeeded(cart, priced, staff)
+
+  // catalogue view
+  const categories = catalog.categories.filter((c) => catalog.inCategory(c.id).length > 0)
+  // catStatus.version: the catalogue changed (a refresh), so the same query has new results.
+  const results = useMemo(() => (query.trim() ? catalog.search(query) : catalog.inCategory(category)), [query, category, catStatus.version])
+
+  useEffect(() => setHighlight(0), [query, category])
+  useEffect(() => {
+    if (!selected && cart.lines.length > 0) return
+    if (selected && !cart.lines.some((l) => l.key === selected)) setSelected(cart.lines.at(-1)?.key ?? null)
+  }, [cart.lines, selected])
+
+  function setCart(next: Cart) {
+    cartStore.set(next)
+  }
+
+  function add(p: ProductView) {
+    if (p.weighed) {
+      setWeighing(p)
+      return
+    }
+    const r = addProduct(cartStore.get(), p)
+    setCart(r.cart)
+    setSelected(r.key)
+    setFlash(r.key)
+    window.setTimeout(() => setFlash((k) => (k === r.key ? null : k)), 600)
+    requestAnimationFrame(() => linesEnd.current?.scrollIntoView({ block: 'nearest' }))
+  }
+
+  function addWeighed(p: ProductView, grams: number) {
+    const r = addProduct(cartStore.get(), p, grams)
+    setCart(r.cart)
+    setSelected(r.key)
+    setWeighing(null)
+  }
+
+  /** Enter in the search field: a scanned or typed barcode/SKU, else the highlighted result. */
+  function onSearchKey(e: ReactKeyboardEvent<HTMLInputElement>) {
+    detector.current.key(e.nativeEvent)
+    if (e.key === 'ArrowDown') {
+      e.preventDefault()
+      setHighlight((h) => Math.min(h + 1, results.length - 1))
+      return
+    }
+    if (e.key === 'ArrowUp') {
+      e.preventDefault()
+      setHighlight((h) => Math.max(h - 1, 0))
+      return
+    }
+    if (e.key === 'Escape') {
+      setQuery('')
+      setScanError(null)
+      return
+    }
+    if (e.key !== 'Enter') return
+    e.preventDefault()
+    const scanned = detector.current.take()
+    const text = query.trim()
+    const code = scanned ?? text
+    if (!code) return
+    // The whole field first (a scan into an empty field), then what was typed at scanner speed
+    // (a scan after text already in the field).
+    const byCode = catalog.lookupCode(text) ?? (scanned ? catalog.lookupCode(scanned) : undefined)
+    if (byCode) {
+      add(byCode)
+      setQuery('')
+      setScanError(null)
+      beep('ok')
+      return
+    }
+    // A code that looks like a barcode (digits) and matches nothing is a failed scan. Anything
+    // else typed fast (a person typing quickly, a scanned SKU) falls back to the search.
+    if (/^\d{6,}$/.test(code) || /^\d{4,}$/.test(text) || (scanned && results.length === 0)) {
+      beep('error')
+      setScanError(/^\d{4,}$/.test(text) ? text : code)
+      setQuery('')
+      return
+    }
+    const pick = results[highlight]
+    if (pick) {
+      add(pick)
+      setQuery('')
+    } else {
+      beep('error')
+      toast.show({ kind: 'warning', title: catalog.status.get().ready ? `Nothing matches “${text}”` : 'The catalogue is still loading; try again in a moment' })
+    }
+  }
+
+  // Typing anywhere goes to the search field: a scanner needs no click first.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (document.querySelector('.dialog')) return
+      if (isEditable(e.target) || e.ctrlKey || e.metaKey || e.altKey || e.key.length !== 1 || e.key === ' ') return
+      if ((e.key === '+' || e.key === '-') && selected) return
+      // Take this first key ourselves (a focus change during keydown loses it), then the field
+      // gets the rest natively: a wedge scanner types the whole code without a click first.
+      const input = search.current
+      if (!input) return
+      e.preventDefault()
+      detector.current.key(e)
+      // Straight into the field's DOM value (React hears it as a normal input event), so the
+      // next keys, which arrive before React renders again, append to it instead of racing it.
+      const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!
+      setValue.call(input, input.value + e.key)
+      input.dispatchEvent(new Event('input', { bubbles: true }))
+      input.focus()
+    }
+    window.addEventListener('keydown', onKey, true)
+    return () => window.removeEventListener('keydown', onKey, true)
+  }, [selected])
+
+  function changeQty(key: string, delta: number) {
+    const c = cartStore.get()
+    const line = c.lines.find((l) => l.key === key)
+    if (!line || line.weighed) return
+    const q = line.quantity + delta
+    if (q <= 0) return removeLine(key)
+    setCart({ ...c, lines: c.lines.map((l) => (l.key === key ? { ...l, quantity: q } : l)) })
+  }
+
+  function removeLine(key: string) {
+    const c = cartStore.get()
+    const idx = c.lines.findIndex((l) => l.key === key)
+    const lines = c.lines.filter((l) => l.key !== key)
+    setCart({ ...c, lines, ...(lines.length === 0 ? { cartDiscount: null, approval: null } : {}) })
+    setSelected(lines[Math.min(idx, lines.length - 1)]?.key ?? null)
+  }
+
+  function doPark() {
+    const c = cartStore.get()
+    if (c.lines.length === 0) return
+    park({ cart: c, parkedAt: new Date().toISOString(), parkedBy: staff.name.replace(/\s*\(.*\)$/, ''), totalMinor: priced?.totalMinor ?? 0, note: '' })
+    setCart(newCart())
+    toast.show({ kind: 'success', title: 'Sale parked', message: 'Resume it from Parked (F9).' })
+  }
+
+  function doVoid() {
+    const c = cartStore.get()
+    // The void is recorded on the server too, so this cart's id can never complete later.
+    enqueue({ id: c.id, kind: 'void', path: `/sales/${c.id}/void`, body: { terminalId: t.terminalId, reason: 'voided at the register' } })
+    void flush()
+    setCart(newCart())
+    setDialog(null)
+    toast.show({ kind: 'info', title: 'Sale voided' })
+  }
+
+  async function pay() {
+    if (!priced || cart.lines.length === 0) return
+    if (!drawerOpen) {
+      toast.show({ kind: 'warning', title: 'Open the cash drawer first', message: 'A register sells inside an open cash session.' })
+      onOpenDrawer()
+      return
+    }
+    if (needs && !cart.approval) {
+      const a = await approve(needs === 'price_override' ? 'A price override needs a manager.' : `A discount above ${staff.maxDiscountPercent} % needs a manager.`)
+      if (!a) return
+      cartStore.set({ ...cartStore.get(), approval: a })
+    }
+    onPay()
+  }
+
+  const selectedIndex = cart.lines.findIndex((l) => l.key === selected)
+  useShortcuts({
+    F2: () => search.current?.focus(),
+    F4: () => setDialog('member'),
+    F6: () => cart.lines.length > 0 && setDialog('discount'),
+    F8: doPark,
+    F9: () => setDialog('parked'),
+    F12: () => void pay(),
+    'Ctrl+Enter': () => void pay(),
+    'Ctrl+L': lock,
+    ArrowDown: () => cart.lines.length && setSelected(cart.lines[Math.min(selectedIndex + 1, cart.lines.length - 1)].key),
+    ArrowUp: () => cart.lines.length && setSelected(cart.lines[Math.max(selectedIndex - 1, 0)].key),
+    '+': () => selected && changeQty(selected, 1),
+    '-': () => selected && changeQty(selected, -1),
+    Delete: () => selected && removeLine(selected),
+    Enter: () => selected && setEditing(selected),
+  })
+
+  const catIndex = new Map(catalog.categories.map((c, i) => [c.id, i]))
+  const hue = (categoryId: string | null) => TILE_HUES[(categoryId ? catIndex.get(categoryId) ?? 0 : 0) % TILE_HUES.length]
+  const count = cartItemCount(cart)
+
+  return (
+    <div className="sell">
+      <section className="catalog" aria-label="Products">
+        <div className="catalog__search">
+          <div className={cx('searchbox', scanError && 'searchbox--error')}>
+            <IconSearch />
+            <input
+              ref={search}
+              type="search"
+              value={query}
+              onChange={(e) => {
+                setQuery(e.target.value)
+                setScanError(null)
+              }}
+              onKeyDown={onSearchKey}
+              placeholder="Search products or scan a barcode"
+              aria-label="Search products or scan a barcode"
+              autoComplete="off"
+              spellCheck={false}
+            />
+            {query ? (
+              <button type="button" className="searchbox__clear" onClick={() => setQuery('')} aria-label="Clear search">
+                <IconX size={18} />
+              </button>
+            ) : (
+              <span className="searchbox__hint">
+                <IconScan size={18} /> <Kbd>F2</Kbd>
+              </span>
+            )}
+          </div>
+          {scanError ? (
+            <div className="scan-error" role="alert">
+              <strong>Unknown barcode {scanError}</strong>
+              <span>No product has this code. Check the item or search by name.</span>
+              <IconButton size="sm" label="Dismiss" icon={<IconX size={18} />} onClick={() => setScanError(null)} />
+            </div>
+          ) : null}
+        </div>
+        {!query ? (
+          <div className="chips" role="tablist" aria-label="Categories">
+            <button type="button" role="tab" aria-selected={category === null} className={cx('chip', category === null && 'is-active')} onClick={() => setCategory(null)}>
+              All
+            </button>
+            {categories.map((c) => (
+              <button key={c.id} type="button" role="tab" aria-selected={category === c.id} className={cx('chip', category === c.id && 'is-active')} onClick={() => setCategory(c.id)} style={{ ['--chip-hue' as string]: hue(c.id) }}>
+                <span className="chip__dot" />
+                {c.name}
+              </button>
+            ))}
+          </div>
+        ) : (
+          <div className="catalog__results-head">
+            {results.length === 0 ? 'No products match' : `${results.length}${results.length >= 60 ? '+' : ''} ${results.length === 1 ? 'product' : 'products'} · Enter adds the highlighted one`}
+          </div>
+        )}
+        <div className="tiles" role="list">
+          {!catStatus.ready && results.length === 0 ? (
+            <EmptyState title="Loading the catalogue…" />
+          ) : results.length === 0 ? (
+            <EmptyState icon={<IconSearch />} title="No products here">
+              {query ? 'Try part of the name, the SKU or the barcode.' : 'This category is empty.'}
+            </EmptyState>
+          ) : (
+            results.slice(0, 120).map((p, i) => (
+              <button
+                key={p.id}
+                type="button"
+                role="listitem"
+                className={cx('tile', query && i === highlight && 'is-highlighted')}
+                style={{ ['--tile-hue' as string]: hue(p.categoryId) }}
+                onClick={() => add(p)}
+                title={`${p.name} · ${p.sku}${p.barcode ? ` · ${p.barcode}` : ''}`}
+              >
+                <span className="tile__name">{p.name}</span>
+                <span className="tile__foot">
+                  <span className="tile__price">
+                    {f.money(p.priceMinor)}
+                    {p.weighed ? <small>/kg</small> : null}
+                  </span>
+                  {p.weighed ? <IconScale size={16} /> : null}
+                </span>
+              </button>
+            ))
+          )}
+        </div>
+      </section>
+
+      <section className="order" aria-label="Current sale">
+        <MemberPanel member={cart.member} earn={earn} pointsName={pointsName} program={ref.program} onFind={() => setDialog('member')} onRemove={() => setCart({ ...cartStore.get(), member: null })} />
+
+        <div className="order__lines" role="list" aria-label="Sale lines">
+          {cart.lines.length === 0 ? (
+            <EmptyState icon={<IconScan />} title="Ready for the first item">
+              Scan a barcode, search, or tap a product.
+            </EmptyState>
+          ) : (
+            cart.lines.map((l, i) => {
+              const p = priced?.lines[i]
+              const discount = p ? p.lineDiscountMinor + p.cartDiscountMinor : 0
+              const isSel = l.key === selected
+              return (
+                <div key={l.key} role="listitem" className={cx('line', isSel && 'is-selected', flash === l.key && 'is-flash')} onClick={() => setSelected(l.key)}>
+                  <div className="line__main">
+                    <div className="line__name">{l.name}</div>
+                    <div className="line__meta">
+                      <span className="num">
+                        {quantityText(l.quantity, l.weighed)} × {f.money(l.priceOverrideMinor ?? l.listPriceMinor)}
+                        {l.weighed ? '/kg' : ''}
+                      </span>
+                      {l.priceOverrideMinor !== null && l.priceOverrideMinor !== l.listPriceMinor ? <span className="tag tag--warning">price changed</span> : null}
+                      {l.discount ? <span className="tag tag--brand">{l.discount.kind === 'percent' ? `−${l.discount.percent} %` : `−${f.money(l.discount.amountMinor)}`}</span> : null}
+                    </div>
+                  </div>
+                  <div className="line__amount">
+                    {/* Inclusive stores show what the line costs; exclusive ones its net, tax comes below. */}
+                    <span className="num">{p ? f.money(p.netMinor) : '—'}</span>
+                    {discount > 0 ? <s className="num muted">{f.money(p!.grossMinor)}</s> : null}
+                  </div>
+                  {isSel ? (
+                    <div className="line__actions" onClick={(e) => e.stopPropagation()}>
+                      {!l.weighed ? (
+                        <div className="qty">
+                          <button type="button" onClick={() => changeQty(l.key, -1)} aria-label={`One less ${l.name}`}>
+                            <IconMinus size={18} />
+                          </button>
+                          <span className="num" aria-label="Quantity">{l.quantity}</span>
+                          <button type="button" onClick={() => changeQty(l.key, 1)} aria-label={`One more ${l.name}`}>
+                            <IconPlus size={18} />
+                          </button>
+                        </div>
+                      ) : null}
+                      <Button size="sm" variant="subtle" icon={<IconTag size={16} />} onClick={() => setEditing(l.key)}>
+                        Edit
+                      </Button>
+                      <IconButton size="sm" variant="danger" label={`Remove ${l.name}`} icon={<IconTrash size={18} />} onClick={() => removeLine(l.key)} />
+                    </div>
+                  ) : null}
+                </div>
+              )
+            })
+          )}
+          <div ref={linesEnd} />
+        </div>
+
+        <div className="order__foot">
+          {priceError ? <div className="order__error" role="alert">{priceError}</div> : null}
+          {priced ? (
+            <dl className="totals">
+              <div className="totals__row">
+                <dt>Subtotal · {count} {count === 1 ? 'item' : 'items'}</dt>
+                <dd className="num">{f.money(priced.grossMinor)}</dd>
+              </div>
+              {priced.lineDiscountMinor + priced.cartDiscountMinor > 0 ? (
+                <div className="totals__row totals__row--discount">
+                  <dt>
+                    Discounts
+                    {cart.cartDiscount ? <button type="button" className="linkish" onClick={() => setCart({ ...cart, cartDiscount: null })}>remove sale discount</button> : null}
+                  </dt>
+                  <dd className="num">{f.minus(priced.lineDiscountMinor + priced.cartDiscountMinor)}</dd>
+                </div>
+              ) : null}
+              {priced.taxSummary.map((tx) => (
+                <div key={tx.rateId} className="totals__row totals__row--tax">
+                  <dt>{pricing.taxMode === 'inclusive' ? `incl. ${tx.name}` : tx.name}</dt>
+                  <dd className="num">{f.money(tx.taxMinor)}</dd>
+                </div>
+              ))}
+              {needs ? (
+                <div className="totals__row totals__row--approval">
+                  <dt>{cart.approval ? `Approved by ${cart.approval.name}` : needs === 'price_override' ? 'Price override: manager approval at payment' : `Discount above ${staff.maxDiscountPercent} %: manager approval at payment`}</dt>
+                  <dd />
+                </div>
+              ) : null}
+            </dl>
+          ) : null}
+          <div className="order__actions">
+            <Button variant="subtle" icon={<IconPause size={18} />} onClick={doPark} disabled={cart.lines.length === 0} kbd="F8">
+              Park
+            </Button>
+            <Button variant="subtle" icon={<IconPercent size={18} />} onClick={() => setDialog('discount')} disabled={cart.lines.length === 0} kbd="F6">
+              Discount
+            </Button>
+            <Button variant="subtle" icon={<IconUserPlus size={18} />} onClick={() => setDialog('member')} kbd="F4">
+              Member
+            </Button>
+            <Button variant="danger" icon={<IconTrash size={18} />} onClick={() => setDialog('void')} disabled={cart.lines.length === 0}>
+              Void
+            </Button>
+          </div>
+          {drawerChecked && !drawerOpen ? (
+            <Button variant="points" size="xl" block icon={<IconDrawer />} onClick={onOpenDrawer}>
+              Open the cash drawer to sell
+            </Button>
+          ) : (
+            <Button variant="primary" size="xl" block className="pay-button" onClick={() => void pay()} disabled={!priced} kbd="F12">
+              <span>Pay</span>
+              <span className="pay-button__amount num" data-testid="cart-total" data-minor={priced?.totalMinor ?? 0}>{f.money(priced?.totalMinor ?? 0)}</span>
+            </Button>
+          )}
+        </div>
+      </section>
+
+      <MemberDialog open={dialog === 'member'} onClose={() => setDialog(null)} />
+      <CartDiscountDialog open={dialog === 'discount'} onClose={() => setDialog(null)} />
+      <ParkedDialog open={dialog === 'parked'} onClose={() => setDialog(null)} onResumed={() => {}} />
+      <LineDialog lineKey={editing} onClose={() => setEditing(null)} onRemove={(k) => { removeLine(k); setEditing(null) }} />
+      <WeighDialog product={weighing} onClose={() => setWeighing(null)} onAdd={addWeighed} />
+      <VoidDialog open={dialog === 'void'} onClose={() => setDialog(null)} onConfirm={doVoid} total={priced ? f.money(priced.totalMinor) : ''} />
+    </div>
+  )
+}
+
+function VoidDialog({ open, onClose, onConfirm, total }: { open: boolean; onClose: () => void; onConfirm: () => void; total: string }) {
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title="Void this sale?"
+      size="sm"
+      footer={
+        <>
+          <Button onClick={onClose}>Keep selling</Button>
+          <Button variant="destructive" onClick={onConfirm} data-autofocus>
+            Void sale
+          </Button>
+        </>
+      }
+    >
+      <p>Every line ({total}) is removed and the sale is recorded as voided. Nothing is charged.</p>
+    </Dialog>
+  )
+}
