@@ -3,6 +3,7 @@
 // Chromium). Outside CI a missing PostgreSQL URL or browser is skipped LOUDLY; with CI=true
 // nothing may be skipped. Ends with one summary line: "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process'
+import net from 'node:net'
 import fs from 'node:fs'
 import path from 'node:path'
 
@@ -47,7 +48,14 @@ if (!fs.existsSync(chromium)) {
 } else {
   const pwJson = path.join(tmp, 'playwright.json')
   fs.rmSync(pwJson, { force: true })
-  const status = run('npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson, PATRON_CHROMIUM: chromium })
+  // A free port of this machine's choosing, so a server left running elsewhere cannot collide.
+  const port = process.env.PATRON_E2E_PORT || (await new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address()
+      probe.close(() => resolve(String(port)))
+    })
+  }))
+  const status = run('npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson, PATRON_CHROMIUM: chromium, PATRON_E2E_PORT: port })
   if (fs.existsSync(pwJson)) {
     const s = JSON.parse(fs.readFileSync(pwJson, 'utf8')).stats
     totals.passed += s.expected
