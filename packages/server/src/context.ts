@@ -1,6 +1,7 @@
 import type { Config } from './config'
 import type { Db } from './db/connect'
 import type { WriteQueue } from './db/writer'
+import type { SendMail } from './mail/mailer'
 
 /** What every use case and route gets: passed explicitly, never a global. */
 export interface AppContext {
@@ -9,6 +10,8 @@ export interface AppContext {
   writer: WriteQueue
   /** The clock, an argument so tests can move time. */
   now(): Date
+  /** Outgoing mail (receipts): an .eml file per message by default, SMTP when configured. */
+  sendMail: SendMail
 }
 
 export type Role = 'owner' | 'manager' | 'cashier'

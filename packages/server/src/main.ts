@@ -4,12 +4,13 @@ import { connect, migrate } from './db/connect'
 import { WriteQueue } from './db/writer'
 import { buildApp, type App } from './app'
 import { scheduleDailyJobs } from './jobs/daily'
+import { createMailer } from './mail/mailer'
 
 /** Wires a context from configuration: the database, the write queue, the clock. */
 export function createContext(config: Config, now: () => Date = () => new Date()): AppContext {
   const db = connect(config.database)
   const writer = new WriteQueue(db.kysely, { maxBatch: config.writeBatchMax, lanes: db.dialect === 'sqlite' ? 1 : 4 })
-  return { config, db, writer, now }
+  return { config, db, writer, now, sendMail: createMailer(config) }
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {

@@ -1,4 +1,6 @@
 import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addStaff, apiKeyClient, DIALECTS, loginPin, makeShop, type Client, type TestShop } from './harness'
 import { verifyLedger } from '../src/features/loyalty/verify-ledger'
@@ -133,6 +135,16 @@ describe.each(DIALECTS)('checkout end to end on %s', (dialect) => {
     expect(html.text).toContain('<svg')
     const json = await cashier.get(`/api/v1/sales/${sale.body.id}/receipt`)
     expect(json.body.receiptNo).toBe(sale.body.receiptNo)
+    // By email: no member on this sale, so an address is needed; then a real message is written.
+    const noAddress = await cashier.post(`/api/v1/sales/${sale.body.id}/receipt/email`, {})
+    expect(noAddress.body.error.code).toBe('NO_EMAIL_ADDRESS')
+    const mailed = await cashier.post(`/api/v1/sales/${sale.body.id}/receipt/email`, { to: 'shopper@example.com' })
+    expect(mailed.status).toBe(200)
+    expect(mailed.body.sentTo).toBe('shopper@example.com')
+    const dir = path.join(shop.ctx.config.dataDir, 'mail')
+    const eml = fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]), 'utf8')
+    expect(eml).toContain('To: shopper@example.com')
+    expect(eml).toContain(sale.body.receiptNo)
   })
 
   it('records a sale sent ten times at once exactly once, and answers every copy with it', async () => {

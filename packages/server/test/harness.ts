@@ -80,7 +80,8 @@ export interface ShopOptions {
 /** A migrated database with one shop (exclusive 19 % by default), and the app over it. */
 export async function makeShop(dialect: DialectName, options: ShopOptions = {}): Promise<TestShop> {
   const db = await freshDatabaseUrl(dialect)
-  const config = loadConfig({ DATABASE_URL: db.url, PATRON_DATA_DIR: os.tmpdir() })
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'patron-data-'))
+  const config = loadConfig({ DATABASE_URL: db.url, PATRON_DATA_DIR: dataDir })
   const clock = {
     now: new Date('2026-03-03T10:00:00.000Z'),
     advance(ms: number) {
@@ -113,6 +114,7 @@ export async function makeShop(dialect: DialectName, options: ShopOptions = {}):
       await app.close()
       await closeContext(ctx)
       await db.drop()
+      fs.rmSync(dataDir, { recursive: true, force: true })
     },
   }
 }

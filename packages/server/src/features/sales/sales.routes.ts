@@ -11,6 +11,7 @@ import { voidSale } from './void-sale'
 import { ZRefundInput, ZSaleInput } from './sale-input'
 import { getSaleView } from './sales.queries'
 import { receiptHtml } from './receipt'
+import { emailReceipt } from './email-receipt'
 
 export async function salesRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>()
@@ -86,6 +87,14 @@ export async function salesRoutes(app: FastifyInstance, ctx: AppContext) {
       if (req.query.format === 'html') return reply.type('text/html; charset=utf-8').send(receiptHtml(view, req.query.layout))
       return view
     },
+  )
+  r.post(
+    '/sales/:id/receipt/email',
+    {
+      config: { access: { roles: ALL_STAFF, scopes: ['sales:write'] } },
+      schema: { tags: ['sales'], summary: "Email the receipt: to the address given, or to the sale's member", params: idParam, body: z.object({ to: z.string().email().nullish() }) },
+    },
+    async (req) => emailReceipt(ctx, requirePrincipal(req), req.params.id, req.body.to ?? null),
   )
   r.post(
     '/sales/:id/void',
