@@ -150,3 +150,33 @@ describe.each(DIALECTS)('tiers, referrals, adjustments and expiry on %s', (diale
     expect((await verifyLedger(shop.ctx.db.kysely)).violations).toEqual([])
   })
 })
+
+describe.each(DIALECTS)('inactivity expiry on %s', (dialect) => {
+  let shop: TestShop
+  let api: Client
+  beforeAll(async () => {
+    shop = await makeShop(dialect, { rules: { ...defaultRules('points'), expiry: { kind: 'inactivity', months: 6, warnDaysBefore: 14 } } })
+    api = await apiKeyClient(shop, ['customers:write', 'sales:write', 'loyalty:read'])
+  })
+  afterAll(async () => shop?.close())
+
+  it('warns the policy’s days ahead, once, and expires the whole balance after six quiet months', async () => {
+    const m = (await api.post('/api/v1/customers', { phone: '+4917000000555' })).body
+    const sale = await api.post('/api/v1/sales', { id: uuid(), storeId: shop.storeId, customerId: m.id, lines: [{ name: 'Item', quantity: 1, unitPriceMinor: 3000, taxClassId: shop.taxClassIds.zero }], tenders: [{ kind: 'card', amountMinor: 3000 }] })
+    expect(sale.body.loyalty.pointsEarned).toBe(30)
+    const warnings = () => shop.ctx.db.kysely.selectFrom('outbox').select('payload').where('topic', '=', 'points.expiring').where('aggregate_id', '=', m.id).execute()
+    shop.clock.advance(150 * DAY)
+    await runDailyJobs(shop.ctx)
+    expect(await warnings()).toHaveLength(0)
+    shop.clock.advance(22 * DAY)
+    await runDailyJobs(shop.ctx)
+    shop.clock.advance(DAY)
+    await runDailyJobs(shop.ctx)
+    expect(await warnings()).toHaveLength(1)
+    expect((await api.get(`/api/v1/customers/${m.id}/loyalty`)).body.balance).toBe(30)
+    shop.clock.advance(20 * DAY)
+    await runDailyJobs(shop.ctx)
+    expect((await api.get(`/api/v1/customers/${m.id}/loyalty`)).body.balance).toBe(0)
+    expect((await verifyLedger(shop.ctx.db.kysely)).violations).toEqual([])
+  })
+})

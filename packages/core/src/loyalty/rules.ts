@@ -290,6 +290,10 @@ function expiry(issues: RuleIssue[], policy: ExpiryPolicy | undefined) {
   if (!count(policy.months) || policy.months < 1 || policy.months > MAX_MONTHS) {
     issues.push({ code: 'INVALID_PROGRAM', field: 'expiry.months', message: `Months must be a whole number from 1 to ${MAX_MONTHS}`, value: policy.months })
   }
+  const warn = policy.warnDaysBefore
+  if (warn !== undefined && warn !== null && (!count(warn) || warn > 365)) {
+    issues.push({ code: 'INVALID_PROGRAM', field: 'expiry.warnDaysBefore', message: 'Warning days are a whole number from 0 to 365', value: warn })
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

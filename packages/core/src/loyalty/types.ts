@@ -80,8 +80,11 @@ export type BonusRule =
 
 export type ExpiryPolicy =
   | { readonly kind: 'none' }
-  | { readonly kind: 'rolling'; readonly months: number; readonly endOfMonth?: boolean }
-  | { readonly kind: 'inactivity'; readonly months: number }
+  | { readonly kind: 'rolling'; readonly months: number; readonly endOfMonth?: boolean; readonly warnDaysBefore?: number | null }
+  | { readonly kind: 'inactivity'; readonly months: number; readonly warnDaysBefore?: number | null }
+
+/** Days ahead of an expiry that members are warned, unless the policy says otherwise (0 = never). */
+export const DEFAULT_EXPIRY_WARNING_DAYS = 30
 
 export type SaleChannel = 'pos' | 'online'
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { dueForExpiry, inactivityExpiryDue, PROGRAM_EXPIRED, tierForMetric, type PointsLot } from '@patron/core'
+import { DEFAULT_EXPIRY_WARNING_DAYS, dueForExpiry, inactivityExpiresAt, inactivityExpiryDue, PROGRAM_EXPIRED, tierForMetric, type PointsLot } from '@patron/core'
 import type { AppContext } from '../context'
 import type { Trx } from '../db/writer'
 import { nowIso } from '../util'
@@ -116,25 +116,48 @@ async function expireMember(trx: Trx, ctx: AppContext, orgId: string, customerId
   return total
 }
 
-/** Members a few days ahead of an expiry get one `points.expiring` event per lot batch. */
-export async function warnExpiring(ctx: AppContext, orgId: string, at: string, daysAhead = 30): Promise<{ members: number; points: number }> {
+/**
+ * Members are warned `warnDaysBefore` days (policy; 30 by default, 0 = never) ahead of an expiry,
+ * once: rolling lots are marked warned; under an inactivity policy one warning per quiet spell
+ * (none since the member's last sale).
+ */
+export async function warnExpiring(ctx: AppContext, orgId: string, at: string): Promise<{ members: number; points: number }> {
+  const version = await programVersionAt(ctx.db.kysely, orgId, at)
+  const policy = version?.rules.expiry
+  if (!policy || policy.kind === 'none') return { members: 0, points: 0 }
+  const daysAhead = policy.warnDaysBefore ?? DEFAULT_EXPIRY_WARNING_DAYS
+  if (daysAhead === 0) return { members: 0, points: 0 }
   const until = new Date(Date.parse(at) + daysAhead * 86_400_000).toISOString()
-  const rows = await ctx.db.kysely
-    .selectFrom('lots as l')
-    .innerJoin('loyalty_accounts as a', 'a.customer_id', 'l.customer_id')
-    .select(['l.customer_id', sql<number>`sum(l.remaining)`.as('points'), sql<string>`min(l.expires_at)`.as('first_expiry')])
-    .where('a.org_id', '=', orgId)
-    .where('l.remaining', '>', 0)
-    .where('l.warned_at', 'is', null)
-    .where('l.expires_at', '>', at)
-    .where('l.expires_at', '<=', until)
-    .groupBy('l.customer_id')
-    .execute()
+  let rows: { customer_id: string; points: number; first_expiry: string }[]
+  if (policy.kind === 'rolling') {
+    rows = await ctx.db.kysely
+      .selectFrom('lots as l')
+      .innerJoin('loyalty_accounts as a', 'a.customer_id', 'l.customer_id')
+      .select(['l.customer_id', sql<number>`sum(l.remaining)`.as('points'), sql<string>`min(l.expires_at)`.as('first_expiry')])
+      .where('a.org_id', '=', orgId)
+      .where('l.remaining', '>', 0)
+      .where('l.warned_at', 'is', null)
+      .where('l.expires_at', '>', at)
+      .where('l.expires_at', '<=', until)
+      .groupBy('l.customer_id')
+      .execute()
+  } else {
+    const accounts = await ctx.db.kysely.selectFrom('loyalty_accounts').select(['customer_id', 'balance', 'last_sale_at', 'created_at']).where('org_id', '=', orgId).where('balance', '>', 0).execute()
+    rows = []
+    for (const a of accounts) {
+      const expiresAt = inactivityExpiresAt(a.last_sale_at ?? a.created_at, policy)
+      if (!expiresAt || expiresAt <= at || expiresAt > until) continue
+      const warned = await ctx.db.kysely.selectFrom('outbox').select('id').where('topic', '=', 'points.expiring').where('aggregate_id', '=', a.customer_id).where('created_at', '>', a.last_sale_at ?? a.created_at).executeTakeFirst()
+      if (!warned) rows.push({ customer_id: a.customer_id, points: a.balance, first_expiry: expiresAt })
+    }
+  }
   for (let i = 0; i < rows.length; i += BATCH) {
     const page = rows.slice(i, i + BATCH)
     await ctx.writer.run(async (trx) => {
       for (const r of page) {
-        await trx.updateTable('lots').set({ warned_at: at }).where('customer_id', '=', r.customer_id).where('remaining', '>', 0).where('warned_at', 'is', null).where('expires_at', '>', at).where('expires_at', '<=', until).execute()
+        if (policy.kind === 'rolling') {
+          await trx.updateTable('lots').set({ warned_at: at }).where('customer_id', '=', r.customer_id).where('remaining', '>', 0).where('warned_at', 'is', null).where('expires_at', '>', at).where('expires_at', '<=', until).execute()
+        }
         await trx.insertInto('outbox').values({ org_id: orgId, topic: 'points.expiring', aggregate_id: r.customer_id, payload: JSON.stringify({ customerId: r.customer_id, points: Number(r.points), expiresAt: r.first_expiry }), created_at: at, published_at: null }).execute()
       }
     })

@@ -53,8 +53,8 @@ const ZBonusRule = z.discriminatedUnion('kind', [
 
 const ZExpiryPolicy = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('none') }),
-  z.strictObject({ kind: z.literal('rolling'), months: z.number().int().min(1).max(1200), endOfMonth: z.boolean().optional() }),
-  z.strictObject({ kind: z.literal('inactivity'), months: z.number().int().min(1).max(1200) }),
+  z.strictObject({ kind: z.literal('rolling'), months: z.number().int().min(1).max(1200), endOfMonth: z.boolean().optional(), warnDaysBefore: z.number().int().min(0).max(365).nullish() }),
+  z.strictObject({ kind: z.literal('inactivity'), months: z.number().int().min(1).max(1200), warnDaysBefore: z.number().int().min(0).max(365).nullish() }),
 ])
 
 export const ZProgramRules = z
