@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { PatronError } from '@patron/core'
 import { ALL_STAFF, type AppContext } from '../../context'
 import { requirePrincipal } from '../../http/auth'
+import { RateLimit } from '../../http/rate-limit'
 import { ZPagination } from '../catalog/catalog.routes'
 import { searchCustomers, toCustomerView } from './customers.queries'
 import { createCustomer, updateCustomer } from './save-customer'
@@ -18,6 +19,9 @@ const ZCustomer = z.object({
   birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').nullish(),
 })
 const ZNewCustomer = ZCustomer.extend({ referralCode: z.string().regex(/^[A-Za-z0-9]{4,16}$/).nullish() })
+
+// A till enrols a member every few seconds at most: far more from one sign-in is a script.
+const enrolments = new RateLimit(300, 60_000, 'enrolments from this sign-in')
 
 export async function customerRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>()
@@ -59,6 +63,7 @@ export async function customerRoutes(app: FastifyInstance, ctx: AppContext) {
     { config: { access: { roles: ALL_STAFF, scopes: ['customers:write'] } }, schema: { tags: ['customers'], summary: 'Enrol a member (a phone or an email is enough; optionally the referral code of who referred them)', body: ZNewCustomer } },
     async (req, reply) => {
       const p = requirePrincipal(req)
+      enrolments.check(p.kind === 'staff' ? `staff:${p.staffId}` : `key:${p.keyId}`)
       const row = await createCustomer(ctx, p.orgId, req.body)
       return reply.status(201).send(toCustomerView(row, { balance: 0, tier_id: null }))
     },

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { PatronError } from '@patron/core'
 import { ALL_STAFF, MANAGERS, type AppContext } from '../../context'
 import { assertStoreAccess, requirePrincipal, SESSION_COOKIE } from '../../http/auth'
+import { RateLimit } from '../../http/rate-limit'
 import { loginWithPassword, logout } from './login'
 import { loginWithPin } from './pin-login'
 import { createStaff } from './create-staff'
@@ -15,6 +16,8 @@ function setSessionCookie(reply: FastifyReply, token: string, expiresAt: string)
     `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Expires=${new Date(expiresAt).toUTCString()}`,
   )
 }
+
+const logins = new RateLimit(60, 60_000, 'sign-in attempts from this address')
 
 export async function staffRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>()
@@ -29,6 +32,8 @@ export async function staffRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (req, reply) => {
+      // Per address on top of the per-account lockout: guessing across many accounts is slowed too.
+      logins.check(req.ip)
       const s = await loginWithPassword(ctx, req.body.email, req.body.password)
       setSessionCookie(reply, s.token, s.expiresAt)
       return { staffId: s.staffId, expiresAt: s.expiresAt }
