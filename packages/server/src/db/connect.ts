@@ -9,6 +9,7 @@ import * as m001 from './migrations/001_initial'
 import * as m002 from './migrations/002_tiers_referrals_jobs'
 import * as m003 from './migrations/003_rewards'
 import * as m004 from './migrations/004_program_history'
+import * as m005 from './migrations/005_returns_without_receipt'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -83,6 +84,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: DialectName) =
   '002_tiers_referrals_jobs': m002,
   '003_rewards': m003,
   '004_program_history': m004,
+  '005_returns_without_receipt': m005,
 }
 
 /** Runs pending migrations; safe to call from several instances at once (Kysely locks). */

@@ -386,6 +386,23 @@ export interface Database {
     created_at: string
     decided_at: string | null
   }
+  open_returns: {
+    id: string
+    org_id: string
+    store_id: string
+    terminal_id: string | null
+    cash_session_id: string | null
+    staff_id: string | null
+    approved_by: string | null
+    reason: string
+    total_minor: number
+    tax_minor: number
+    tender_kind: 'cash' | 'card' | 'store_credit'
+    /** JSON: the priced lines returned. */
+    lines: string
+    request_hash: string
+    created_at: string
+  }
   job_runs: { name: string; run_key: string; started_at: string; finished_at: string | null; result: string | null }
   audit_log: {
     id: Generated<number>

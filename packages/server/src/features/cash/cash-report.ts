@@ -54,12 +54,18 @@ export async function cashReport(db: Kysely<Database>, session: Row<'cash_sessio
     .where('r.cash_session_id', '=', sid)
     .groupBy('t.kind')
     .execute()
+  const openReturns = await db
+    .selectFrom('open_returns')
+    .select(['tender_kind', sql<number>`count(*)`.as('count'), sql<number>`sum(total_minor)`.as('amount')])
+    .where('cash_session_id', '=', sid)
+    .groupBy('tender_kind')
+    .execute()
   const movements = await db.selectFrom('cash_movements').selectAll().where('session_id', '=', sid).orderBy('created_at').execute()
 
   const cashIn = movements.filter((m) => m.kind === 'in').reduce((s, m) => s + m.amount_minor, 0)
   const cashOut = movements.filter((m) => m.kind === 'out').reduce((s, m) => s + m.amount_minor, 0)
   const cashTendered = Number(tenders.find((t) => t.kind === 'cash')?.amount ?? 0)
-  const cashRefunded = Number(refundTenders.find((t) => t.kind === 'cash')?.amount ?? 0)
+  const cashRefunded = Number(refundTenders.find((t) => t.kind === 'cash')?.amount ?? 0) + Number(openReturns.find((r) => r.tender_kind === 'cash')?.amount ?? 0)
   const expectedCashMinor = session.opening_float_minor + cashTendered - Number(sales.change) - cashRefunded + cashIn - cashOut
   return {
     sessionId: sid,
@@ -78,9 +84,13 @@ export async function cashReport(db: Kysely<Database>, session: Row<'cash_sessio
       roundingMinor: Number(sales.rounding),
     },
     refunds: { count: Number(refunds.count), totalMinor: Number(refunds.total) },
+    returnsWithoutReceipt: { count: openReturns.reduce((s, r) => s + Number(r.count), 0), totalMinor: openReturns.reduce((s, r) => s + Number(r.amount), 0) },
     taxes: taxes.map((t) => ({ name: t.name, ratePercent: t.rate_percent, baseMinor: Number(t.base), taxMinor: Number(t.tax) })),
     tenders: tenders.map((t) => ({ kind: t.kind, count: Number(t.count), amountMinor: Number(t.amount) - (t.kind === 'cash' ? Number(sales.change) : 0) })),
-    refundTenders: refundTenders.map((t) => ({ kind: t.kind, amountMinor: Number(t.amount) })),
+    refundTenders: [...new Set([...refundTenders.map((t) => t.kind), ...openReturns.map((r) => r.tender_kind)])].map((kind) => ({
+      kind,
+      amountMinor: Number(refundTenders.find((t) => t.kind === kind)?.amount ?? 0) + Number(openReturns.find((r) => r.tender_kind === kind)?.amount ?? 0),
+    })),
     points: { issued: Number(sales.pointsIssued), redeemed: Number(sales.pointsRedeemed), clawedBack: Number(refunds.pointsClawedBack) },
     cashMovements: movements.map((m) => ({ id: m.id, kind: m.kind, amountMinor: m.amount_minor, reason: m.reason, staffId: m.staff_id, createdAt: m.created_at })),
     cash: { inMinor: cashIn, outMinor: cashOut, expectedMinor: expectedCashMinor },

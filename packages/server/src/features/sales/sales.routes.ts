@@ -12,6 +12,7 @@ import { ZRefundInput, ZSaleInput } from './sale-input'
 import { getSaleView } from './sales.queries'
 import { receiptHtml } from './receipt'
 import { emailReceipt } from './email-receipt'
+import { returnWithoutReceipt } from './return-without-receipt'
 
 export async function salesRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>()
@@ -111,6 +112,25 @@ export async function salesRoutes(app: FastifyInstance, ctx: AppContext) {
       schema: { tags: ['sales'], summary: 'Refund lines of a sale (partial or full): pro-rata amounts, original tenders, restock, points clawback', params: idParam, body: ZRefundInput },
     },
     async (req, reply) => reply.status(201).send(await refundSale(ctx, requirePrincipal(req), req.params.id, req.body)),
+  )
+  r.post(
+    '/returns',
+    {
+      config: { access: { roles: ALL_STAFF } },
+      schema: {
+        tags: ['sales'],
+        summary: "A return without the original receipt: its own permission (a manager, or a manager's PIN in place), today's price, no points",
+        body: z.object({
+          id: z.string().uuid(),
+          lines: z.array(z.object({ productId: z.string(), quantity: z.number().int().min(1).max(100_000), unitPriceMinor: z.number().int().min(0).optional(), restock: z.boolean().default(true) })).min(1).max(100),
+          tenderKind: z.enum(['cash', 'card', 'store_credit']),
+          reason: z.string().trim().min(3).max(300),
+          terminalId: z.string().optional(),
+          approval: z.object({ staffId: z.string(), pin: z.string().regex(/^\d{4,6}$/) }).nullish(),
+        }),
+      },
+    },
+    async (req, reply) => reply.status(201).send(await returnWithoutReceipt(ctx, requirePrincipal(req), req.body)),
   )
   r.get(
     '/sales/:id/refunds',
