@@ -27,6 +27,8 @@ Usage: patron <command> [options]
   seed --demo           Seed the café-and-shop demo into an empty database
   apikey create --name N --scopes a,b   Create an API key (printed as the last line)
   verify-ledger         Check the ledger's invariants; exit 1 and a report on any violation
+  backup --to FILE      SQLite: a consistent copy of the live database (safe while serving);
+                        PostgreSQL: use pg_dump (the command prints how)
   jobs run [--at ISO]   Run the daily jobs now (expiry, expiry warnings, tier review); each runs
                         once a day across instances (the server also runs them every hour)
   simulate --from YYYY-MM-DD --to YYYY-MM-DD [--rules file.json] [--org ID]
@@ -98,6 +100,21 @@ async function main(argv: string[]): Promise<number> {
         console.log(`Checked ${r.transfers} transfers and ${r.accounts} member accounts: ${r.violations.length} violations.`)
         for (const v of r.violations.slice(0, 100)) console.log(`  ${v.code}: ${v.message}`)
         return r.violations.length === 0 ? 0 : 1
+      }
+      case 'backup': {
+        const { values } = parseArgs({ args: rest, options: { to: { type: 'string' } } })
+        if (ctx.db.dialect === 'postgres') {
+          console.log('PostgreSQL: back up with its own tools, e.g.  pg_dump --format=custom --file=patron.dump "$DATABASE_URL"')
+          return 0
+        }
+        if (!values.to) throw new UsageError('Usage: patron backup --to /path/to/patron-backup.db')
+        // SQLite's online backup: a consistent snapshot page by page, while the server keeps writing.
+        await ctx.db.sqlite!.backup(values.to)
+        const check = new (await import('better-sqlite3')).default(values.to, { readonly: true })
+        const ok = check.pragma('integrity_check', { simple: true })
+        check.close()
+        console.log(`Backed up to ${values.to} (integrity check: ${ok})`)
+        return ok === 'ok' ? 0 : 1
       }
       case 'jobs': {
         const [sub, ...args] = rest

@@ -84,6 +84,15 @@ describe.each(DIALECTS)('the patron command, as a new shop uses it, on %s', (dia
     const verify = patron(['verify-ledger'], env)
     expect(verify.status, verify.stdout).toBe(0)
     expect(verify.stdout).toContain('0 violations')
+
+    if (dialect === 'sqlite') {
+      // A backup taken while the server runs is a whole, consistent database with the sale in it.
+      const copy = path.join(path.dirname(env.DATABASE_URL.slice('sqlite:'.length)), 'backup.db')
+      const backup = patron(['backup', '--to', copy], env)
+      expect(backup.status, backup.stderr).toBe(0)
+      expect(backup.stdout).toContain('integrity check: ok')
+      expect(patron(['verify-ledger'], { ...env, DATABASE_URL: `sqlite:${copy}` }).stdout).toContain('Checked 2 transfers')
+    }
   })
 
   it('verify-ledger exits 1 with a report when the ledger and a balance disagree', async () => {
