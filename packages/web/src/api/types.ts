@@ -67,6 +67,7 @@ export interface CustomerView {
   phone: string | null
   email: string | null
   cardCode: string | null
+  referralCode?: string | null
   marketingConsent: boolean
   birthDate: string | null
   loyalty?: { balance: number; tierId: string | null }

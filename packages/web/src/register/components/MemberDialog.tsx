@@ -6,6 +6,7 @@ import { useFormat } from '../format'
 import { reference } from '../state/reference'
 import { cart as cartStore, isApiError } from '../state/session'
 import { useStore } from '../state/store'
+import { releaseAll } from '../state/rewards'
 
 type Tab = 'find' | 'enrol'
 
@@ -16,7 +17,10 @@ export async function attachMember(customer: CustomerView): Promise<void> {
   } catch {
     loyalty = customer.loyalty ? { customerId: customer.id, pointsName: 'points', balance: customer.loyalty.balance, tierId: customer.loyalty.tierId, lifetimeEarned: 0, salesCount: 1, lastSaleAt: null } : null
   }
-  cartStore.set((c) => ({ ...c, member: { customer, loyalty } }))
+  const before = cartStore.get()
+  // Another member: the rewards reserved for the one before go back to them.
+  if (before.member && before.member.customer.id !== customer.id && before.rewards?.length) void releaseAll(before)
+  cartStore.set((c) => ({ ...c, member: { customer, loyalty }, rewards: c.member?.customer.id === customer.id ? c.rewards ?? [] : [] }))
 }
 
 /** Find a member by phone, email, name or card code, or enrol one with a phone or an email. */
@@ -35,6 +39,7 @@ export function MemberDialog({ open, onClose }: { open: boolean; onClose: () => 
   const [phone, setPhone] = useState('')
   const [email, setEmail] = useState('')
   const [name, setName] = useState('')
+  const [referral, setReferral] = useState('')
   const [joinConsent, setJoinConsent] = useState(false)
   const [marketing, setMarketing] = useState(false)
   const [busy, setBusy] = useState(false)
@@ -50,6 +55,7 @@ export function MemberDialog({ open, onClose }: { open: boolean; onClose: () => 
     setPhone('')
     setEmail('')
     setName('')
+    setReferral('')
     setJoinConsent(false)
     setMarketing(false)
     setFieldError(null)
@@ -105,6 +111,11 @@ export function MemberDialog({ open, onClose }: { open: boolean; onClose: () => 
       setFieldError({ field: 'phone', message: 'A phone number or an email is needed.' })
       return
     }
+    const referralCode = referral.trim().toUpperCase()
+    if (referralCode && !/^[A-Z0-9]{4,16}$/.test(referralCode)) {
+      setFieldError({ field: 'referralCode', message: 'A referral code is 4 to 16 letters and digits.' })
+      return
+    }
     if (!joinConsent) {
       setFieldError({ field: 'consent', message: 'The customer has to agree to join.' })
       return
@@ -116,14 +127,21 @@ export function MemberDialog({ open, onClose }: { open: boolean; onClose: () => 
         email: email.trim() || null,
         name: name.trim() || null,
         marketingConsent: marketing,
+        ...(referralCode ? { referralCode } : {}),
       })
       await attachMember(c)
-      toast.show({ kind: 'success', title: 'Member enrolled', message: `${c.name ?? c.phone ?? c.email} earns ${pointsName} from this sale on.` })
+      toast.show({ kind: 'success', title: 'Member enrolled', message: `${c.name ?? c.phone ?? c.email} earns ${pointsName} from this sale on.${referralCode ? ` Referred with ${referralCode}.` : ''}` })
       onClose()
     } catch (err) {
       if (isApiError(err, 'DUPLICATE_CUSTOMER')) {
         const field = String((err.details as { field?: string }).field ?? 'phone')
         setFieldError({ field, message: `Already a member with this ${field === 'email' ? 'email' : 'phone number'}. Find them instead.` })
+      } else if (isApiError(err, 'UNKNOWN_REFERRAL_CODE')) {
+        setFieldError({ field: 'referralCode', message: 'No member has this referral code. Check it with the customer, or leave it empty.' })
+      } else if (isApiError(err, 'SELF_REFERRAL')) {
+        setFieldError({ field: 'referralCode', message: 'This is the customer’s own code: a member cannot refer themself.' })
+      } else if (isApiError(err, 'REFERRAL_EXISTING_MEMBER')) {
+        setFieldError({ field: 'referralCode', message: 'Only new members can be referred.' })
       } else if (isApiError(err, 'VALIDATION_FAILED')) {
         const first = ((err.details as { fields?: { field: string; message: string }[] }).fields ?? [])[0]
         setFieldError({ field: first?.field ?? 'phone', message: first ? `Check the ${first.field}: ${first.message}` : err.message })
@@ -185,7 +203,10 @@ export function MemberDialog({ open, onClose }: { open: boolean; onClose: () => 
               <Input label="Mobile phone" type="tel" inputMode="tel" autoComplete="off" value={phone} onChange={(e) => setPhone(e.target.value)} placeholder="+49 151 …" error={fieldError?.field === 'phone' ? fieldError.message : undefined} size="lg" autoFocus />
               <Input label="Email" type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="name@example.com" error={fieldError?.field === 'email' ? fieldError.message : undefined} size="lg" />
             </div>
-            <Input label="Name (optional)" value={name} onChange={(e) => setName(e.target.value)} size="lg" />
+            <div className="enrol-form__grid">
+              <Input label="Name (optional)" value={name} onChange={(e) => setName(e.target.value)} size="lg" />
+              <Input label="Referral code (optional)" value={referral} onChange={(e) => setReferral(e.target.value.toUpperCase())} placeholder="From a friend’s card or app" autoComplete="off" spellCheck={false} maxLength={16} error={fieldError?.field === 'referralCode' ? fieldError.message : undefined} size="lg" />
+            </div>
             <Checkbox checked={joinConsent} onChange={setJoinConsent} label={`The customer agrees to join ${program ? 'the loyalty program' : 'as a member'} and to the privacy notice`} hint={fieldError?.field === 'consent' ? <span className="text-danger">{fieldError.message}</span> : 'Required: ask the customer.'} />
             <Checkbox checked={marketing} onChange={setMarketing} label="Offers and news by message (optional)" hint="Marketing consent; the member can change it any time." />
             {fieldError?.field === 'form' ? <p className="form-error">{fieldError.message}</p> : null}

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useState, type ReactNode } from 'react'
 import type { EarnResult } from '@patron/core'
 import type { ProgramView } from '../../api/types'
 import { Badge, IconStar, IconUserPlus, IconX, IconChevronRight, cx } from '../../ui'
@@ -10,7 +10,7 @@ import type { CartMember } from '../state/cart'
  * this cart will earn with the explanation (evaluateEarn on the cached program, the same
  * function the server runs when the sale completes).
  */
-export function MemberPanel({ member, earn, pointsName, program, onFind, onRemove }: { member: CartMember | null; earn: EarnResult | null; pointsName: string; program: ProgramView | null; onFind: () => void; onRemove: () => void }) {
+export function MemberPanel({ member, earn, pointsName, program, onFind, onRemove, children }: { member: CartMember | null; earn: EarnResult | null; pointsName: string; program: ProgramView | null; onFind: () => void; onRemove: () => void; children?: ReactNode }) {
   const f = useFormat()
   const [open, setOpen] = useState(false)
   if (!member) {
@@ -70,6 +70,7 @@ export function MemberPanel({ member, earn, pointsName, program, onFind, onRemov
       ) : earn && earn.components.length > 0 ? (
         <div className="member__explain" data-testid="points-explanation">{earn.explanation}</div>
       ) : null}
+      {children}
     </div>
   )
 }

@@ -18,7 +18,7 @@ export function ParkedDialog({ open, onClose, onResumed }: { open: boolean; onCl
       const ref = reference.get()
       let total = 0
       try {
-        total = ref ? priceCart(pricingOf(ref), current)?.totalMinor ?? 0 : 0
+        total = ref ? priceCart(pricingOf(ref), current, ref.program?.rules ?? null)?.totalMinor ?? 0 : 0
       } catch {
         total = 0
       }

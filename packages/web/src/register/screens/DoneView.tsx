@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react'
-import { api, errorMessage } from '../../api/client'
-import { Button, Badge, IconCheck, IconPrint, IconWifiOff, IconStar, Segmented, Spinner, cx } from '../../ui'
+import { api, ApiError, errorMessage } from '../../api/client'
+import { Button, Badge, Input, IconCheck, IconPrint, IconWifiOff, IconStar, IconReceipt, Segmented, Spinner, cx, useToast } from '../../ui'
+import { downloadBytes, printBytes, printerSupport } from '../print/printer'
+import type { ReceiptView } from '../print/escpos'
 import { tenderLabel, useFormat } from '../format'
 import { useShortcuts } from '../hooks/useShortcuts'
 import { ReceiptFrame, printHtml } from '../components/ReceiptFrame'
@@ -15,6 +17,57 @@ export function DoneView({ completed, onNewSale }: { completed: Completed; onNew
   const [html, setHtml] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [printing, setPrinting] = useState(false)
+  const toast = useToast()
+  const support = printerSupport()
+  const [thermal, setThermal] = useState<null | 'print' | 'download'>(null)
+  // Email: sent to the member's address, or to one the cashier types in when there is none.
+  const [emailAsk, setEmailAsk] = useState(false)
+  const [emailTo, setEmailTo] = useState('')
+  const [emailBusy, setEmailBusy] = useState(false)
+  const [emailError, setEmailError] = useState<string | null>(null)
+  const [sentTo, setSentTo] = useState<string | null>(null)
+
+  async function sendEmail(to: string | null) {
+    if (!sale) return
+    setEmailBusy(true)
+    setEmailError(null)
+    try {
+      const r = await api.post<{ sentTo: string }>(`/sales/${sale.id}/receipt/email`, to ? { to } : {})
+      setSentTo(r.sentTo)
+      setEmailAsk(false)
+      toast.show({ kind: 'success', title: 'Receipt emailed', message: `Sent to ${r.sentTo}` })
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'NO_EMAIL_ADDRESS') {
+        setEmailAsk(true)
+        setEmailError(to ? e.message : null)
+      } else if (e instanceof ApiError && e.code === 'VALIDATION_FAILED') {
+        setEmailAsk(true)
+        setEmailError('That is not an email address.')
+      } else setEmailError(errorMessage(e))
+    } finally {
+      setEmailBusy(false)
+    }
+  }
+
+  /** The receipt as ESC/POS bytes, built in the browser from the sale (the encoder loads on first use). */
+  async function escPos(which: 'print' | 'download') {
+    if (!sale) return
+    setThermal(which)
+    try {
+      const [view, { receiptBytes }] = await Promise.all([api.get<ReceiptView>(`/sales/${sale.id}/receipt`), import('../print/escpos')])
+      const bytes = receiptBytes(view)
+      if (which === 'download') downloadBytes(bytes, `receipt-${sale.receiptNo}.bin`)
+      else {
+        await printBytes(bytes)
+        toast.show({ kind: 'success', title: 'Sent to the receipt printer' })
+      }
+    } catch (e) {
+      // Closing the browser's device picker is not an error.
+      if (!(e instanceof DOMException && e.name === 'NotFoundError')) toast.show({ kind: 'error', title: 'Could not print', message: errorMessage(e) })
+    } finally {
+      setThermal(null)
+    }
+  }
 
   useEffect(() => {
     if (!sale) return
@@ -98,7 +151,8 @@ export function DoneView({ completed, onNewSale }: { completed: Completed; onNew
               <strong data-testid="points-earned" data-points={points.pointsEarned}>
                 +{f.points(points.pointsEarned)} {points.pointsName}
               </strong>
-              <span className="muted"> · new balance {f.points(points.balanceAfter)}</span>
+              {points.pointsRedeemed > 0 ? <span className="muted" data-testid="points-redeemed"> · −{f.points(points.pointsRedeemed)} used</span> : null}
+              <span className="muted"> · new balance <span data-testid="balance-after">{f.points(points.balanceAfter)}</span></span>
               <div className="small muted">{points.explanation}</div>
             </div>
           </div>
@@ -114,6 +168,35 @@ export function DoneView({ completed, onNewSale }: { completed: Completed; onNew
           </div>
         ) : null}
 
+        {sale ? (
+          <div className="done__email">
+            {emailAsk ? (
+              <form
+                className="done__email-form"
+                onSubmit={(e) => {
+                  e.preventDefault()
+                  if (emailTo.trim()) void sendEmail(emailTo.trim())
+                }}
+              >
+                <Input label={sale.customerId ? 'The member has no email: send to' : 'Send the receipt to'} type="email" value={emailTo} onChange={(e) => setEmailTo(e.target.value)} placeholder="name@example.com" autoComplete="off" autoFocus error={emailError ?? undefined} />
+                <Button type="submit" variant="secondary" busy={emailBusy} disabled={!emailTo.trim()}>
+                  Send
+                </Button>
+              </form>
+            ) : (
+              <Button variant="secondary" block icon={<IconReceipt size={18} />} busy={emailBusy} onClick={() => (sale.customerId ? void sendEmail(null) : setEmailAsk(true))}>
+                {sentTo ? 'Email again' : 'Email receipt'}
+              </Button>
+            )}
+            {sentTo ? (
+              <p className="small muted" data-testid="email-sent">
+                Receipt sent to <strong>{sentTo}</strong>
+              </p>
+            ) : null}
+            {emailError && !emailAsk ? <p className="form-error">{emailError}</p> : null}
+          </div>
+        ) : null}
+
         <Button variant="primary" size="xl" block onClick={onNewSale} kbd="Enter" data-autofocus>
           New sale
         </Button>
@@ -122,9 +205,19 @@ export function DoneView({ completed, onNewSale }: { completed: Completed; onNew
       <section className="done__receipt" aria-label="Receipt">
         <div className="done__receipt-bar">
           <Segmented label="Paper" value={layout} onChange={setLayout} options={[{ value: '80mm', label: '80 mm roll' }, { value: 'a4', label: 'A4' }]} />
-          <Button variant="secondary" icon={<IconPrint size={18} />} onClick={() => void print(layout)} disabled={!sale} busy={printing} kbd="Ctrl+P">
-            Print
-          </Button>
+          <span className="done__receipt-actions">
+            {support.usb || support.serial ? (
+              <Button variant="secondary" size="sm" icon={<IconPrint size={18} />} onClick={() => void escPos('print')} disabled={!sale} busy={thermal === 'print'} title="ESC/POS over USB or serial">
+                Thermal printer
+              </Button>
+            ) : null}
+            <Button variant="ghost" size="sm" onClick={() => void escPos('download')} disabled={!sale} busy={thermal === 'download'} title="The ESC/POS bytes, for a print server">
+              Download .bin
+            </Button>
+            <Button variant="secondary" icon={<IconPrint size={18} />} onClick={() => void print(layout)} disabled={!sale} busy={printing} kbd="Ctrl+P">
+              Print
+            </Button>
+          </span>
         </div>
         <div className={cx('paper', layout === 'a4' && 'paper--a4')}>
           {!sale ? (

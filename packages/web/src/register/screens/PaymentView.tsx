@@ -2,13 +2,13 @@ import { useMemo, useState } from 'react'
 import { useOnChange } from '../hooks/useOnChange'
 import { roundToIncrementMinor, settleTenders, isPatronError, type EarnResult, type SettledTenders, type TenderInput } from '@patron/core'
 import type { SaleView } from '../../api/types'
-import { Button, Input, Segmented, IconCash, IconCard, IconTag, IconX, IconChevronLeft, IconAlert, useToast, cx, beep, Badge } from '../../ui'
+import { Button, Input, Segmented, IconCash, IconCard, IconTag, IconX, IconChevronLeft, IconAlert, IconStar, useToast, cx, beep, Badge } from '../../ui'
 import { AmountPad } from '../components/AmountPad'
 import { useApproval } from '../components/approval'
 import { denominations, tenderLabel, useFormat } from '../format'
 import { useShortcuts } from '../hooks/useShortcuts'
 import { catalog } from '../state/catalog'
-import { newCart, previewEarn, priceCart, quickCashAmounts, saleBody, tenderState, type Cart } from '../state/cart'
+import { minorForPoints, newCart, previewEarn, priceCart, quickCashAmounts, saleBody, tenderState, type Cart } from '../state/cart'
 import { enqueue, sendNow } from '../state/outbox'
 import { compiledRules, pricingOf, reference } from '../state/reference'
 import { cart as cartStore, refreshDrawer, terminal } from '../state/session'
@@ -25,7 +25,7 @@ export interface Completed {
   pointsName: string
 }
 
-type Kind = 'cash' | 'card' | 'other'
+type Kind = 'cash' | 'card' | 'points' | 'other'
 type OtherKind = 'gift_card' | 'store_credit' | 'other'
 
 /** The tender screen: cash with quick amounts and change, card on the external terminal, split tenders. */
@@ -37,9 +37,17 @@ export function PaymentView({ onBack, onCompleted }: { onBack: () => void; onCom
   const toast = useToast()
   const approve = useApproval()
   const pricing = pricingOf(ref)
-  const priced = useMemo(() => priceCart(pricing, cart), [pricing, cart])
-  const earn = useMemo(() => previewEarn(compiledRules(ref.program), priced, cart.member, ref.store), [ref, priced, cart.member])
+  const priced = useMemo(() => {
+    try {
+      return priceCart(pricing, cart, ref.program?.rules ?? null)
+    } catch {
+      return null
+    }
+  }, [pricing, cart, ref.program])
   const [tenders, setTenders] = useState<TenderInput[]>([])
+  // Points paid are not earned on (the server's evaluateEarn takes pointsTenderMinor).
+  const pointsTenderMinor = tenders.reduce((s, x) => (x.kind === 'points' ? s + x.amountMinor : s), 0)
+  const earn = useMemo(() => previewEarn(compiledRules(ref.program), priced, cart.member, ref.store, undefined, pointsTenderMinor), [ref, priced, cart.member, pointsTenderMinor])
   const [kind, setKind] = useState<Kind>('cash')
   const [otherKind, setOtherKind] = useState<OtherKind>('gift_card')
   const [amount, setAmount] = useState('')
@@ -58,6 +66,30 @@ export function PaymentView({ onBack, onCompleted }: { onBack: () => void; onCom
   const notes = denominations(f.currency.code).notes
   // Notes up to 100: nobody pays a coffee with a 500 note, and five buttons is the most that reads at a glance.
   const quick = quickCashAmounts(exactCash, f.unitMinor, notes.filter((n) => n <= 100 * f.unitMinor).sort((a, b) => a - b))
+
+  // Points as tender: the program's rate, the member's balance (after rewards reserved), whole points.
+  const pointsPerUnit = cart.member ? ref.program?.rules.pointsTender?.pointsPerUnit ?? null : null
+  const pointsName = ref.program?.rules.pointsName ?? 'points'
+  const pointsUsed = tenders.reduce((s, x) => (x.kind === 'points' ? s + (x.points ?? 0) : s), 0)
+  const pointsBalance = Math.max(0, (cart.member?.loyalty?.balance ?? 0) - pointsUsed)
+  // The most points that pay for at most what is due, in whole points and whole minor units.
+  const maxPoints = (() => {
+    if (!pointsPerUnit) return 0
+    let p = Math.min(pointsBalance, Math.floor((nonCashMax * pointsPerUnit) / f.unitMinor))
+    while (p > 0 && minorForPoints(p, pointsPerUnit, f.unitMinor) === null) p--
+    return p
+  })()
+  const typedPoints = /^\d+$/.test(amount.trim()) ? Number(amount.trim()) : NaN
+
+  function takePoints(points: number) {
+    if (!pointsPerUnit) return
+    if (!Number.isInteger(points) || points <= 0) return setError(`Enter a number of ${pointsName}`)
+    if (points > pointsBalance) return setError(`The member has ${f.points(pointsBalance)} ${pointsName}`)
+    const m = minorForPoints(points, pointsPerUnit, f.unitMinor)
+    if (m === null) return setError(`${pointsPerUnit} ${pointsName} = ${f.money(f.unitMinor)}: this many ${pointsName} is not a whole amount`)
+    if (m > nonCashMax) return setError(`At most ${f.points(maxPoints)} ${pointsName} (${f.money(nonCashMax)} due)`)
+    addTender({ kind: 'points', amountMinor: m, points })
+  }
 
   useOnChange(kind, () => {
     setAmount('')
@@ -104,6 +136,10 @@ export function PaymentView({ onBack, onCompleted }: { onBack: () => void; onCom
       } else if (e.code === 'CASH_SESSION_REQUIRED') {
         void refreshDrawer().catch(() => {})
         setError('The cash drawer is closed. Open it (Drawer) and take the payment again.')
+      } else if (e.code === 'REWARD_RESERVATION_EXPIRED' || e.code === 'REWARD_NOT_APPLICABLE') {
+        // The reward was released (timeout) or no longer fits: take it off and let the cashier decide.
+        if (e.code === 'REWARD_RESERVATION_EXPIRED') cartStore.set({ ...cartStore.get(), rewards: [] })
+        setError(`${e.message}. Go back to the sale to apply the reward again.`)
       } else if (e.code === 'TENDER_SHORT' || e.code === 'UNKNOWN_PRODUCT') {
         void catalog.refresh().catch(() => {})
         setError(`${e.message}. The catalogue has changed: go back to the sale and check it.`)
@@ -157,6 +193,12 @@ export function PaymentView({ onBack, onCompleted }: { onBack: () => void; onCom
             <dt>Sale total</dt>
             <dd className="num" data-testid="sale-total" data-minor={total}>{f.money(total)}</dd>
           </div>
+          {priced.rewardDiscountMinor > 0 ? (
+            <div>
+              <dt>Rewards</dt>
+              <dd className="num">{f.minus(priced.rewardDiscountMinor)}</dd>
+            </div>
+          ) : null}
           {priced.taxSummary.map((x) => (
             <div key={x.rateId} className="muted">
               <dt>{pricing.taxMode === 'inclusive' ? `incl. ${x.name}` : x.name}</dt>
@@ -174,9 +216,10 @@ export function PaymentView({ onBack, onCompleted }: { onBack: () => void; onCom
           <ul className="tenders" aria-label="Tenders taken">
             {tenders.map((x, i) => (
               <li key={i} className="tenders__row">
-                <span className="tenders__icon">{x.kind === 'cash' ? <IconCash /> : x.kind === 'card' ? <IconCard /> : <IconTag />}</span>
+                <span className="tenders__icon">{x.kind === 'cash' ? <IconCash /> : x.kind === 'card' ? <IconCard /> : x.kind === 'points' ? <IconStar /> : <IconTag />}</span>
                 <span className="tenders__label">
                   {tenderLabel(x.kind)}
+                  {x.kind === 'points' ? <small className="muted"> · {f.points(x.points ?? 0)} {pointsName}</small> : null}
                   {x.reference ? <small className="muted"> · {x.reference}</small> : null}
                 </span>
                 <span className="num">{f.money(x.amountMinor)}</span>
@@ -189,7 +232,7 @@ export function PaymentView({ onBack, onCompleted }: { onBack: () => void; onCom
         ) : null}
         {cart.member ? (
           <div className="pay__member">
-            <Badge tone="points">+{f.points(earn?.total ?? 0)} {ref.program?.rules.pointsName ?? 'points'}</Badge>
+            <Badge tone="points"><span data-testid="pay-points-preview" data-points={earn?.total ?? 0}>+{f.points(earn?.total ?? 0)}</span> {ref.program?.rules.pointsName ?? 'points'}</Badge>
             <span>for {cart.member.customer.name ?? cart.member.customer.phone ?? 'the member'}</span>
           </div>
         ) : null}
@@ -210,6 +253,7 @@ export function PaymentView({ onBack, onCompleted }: { onBack: () => void; onCom
           options={[
             { value: 'cash', label: 'Cash', icon: <IconCash /> },
             { value: 'card', label: 'Card', icon: <IconCard /> },
+            ...(pointsPerUnit ? [{ value: 'points' as const, label: 'Points', icon: <IconStar /> }] : []),
             { value: 'other', label: 'Other', icon: <IconTag /> },
           ]}
         />
@@ -236,6 +280,16 @@ export function PaymentView({ onBack, onCompleted }: { onBack: () => void; onCom
             <Input label="Terminal reference (optional)" value={cardRef} onChange={(e) => setCardRef(e.target.value)} placeholder="Auth code or last 4 digits" maxLength={120} />
             <Button variant="primary" size="xl" block disabled={busy || nonCashMax <= 0} onClick={() => addTender({ kind: 'card', amountMinor: Math.min(nonCashAmount, nonCashMax), reference: cardRef.trim() || null })}>
               Card approved · {f.money(Math.min(nonCashAmount, nonCashMax))}
+            </Button>
+          </div>
+        ) : kind === 'points' && pointsPerUnit ? (
+          <div className="card-pay points-pay">
+            <p className="card-pay__hint">
+              The member pays with {pointsName}: <strong className="num">{pointsPerUnit}</strong> {pointsName} = {f.money(f.unitMinor)}. Balance <strong className="num" data-testid="points-tender-balance">{f.points(pointsBalance)}</strong> {pointsName}.
+            </p>
+            <AmountPad label={`${pointsName[0].toUpperCase()}${pointsName.slice(1)} to use`} value={amount} onChange={(v) => { setAmount(v.replace(/\D/g, '')); setError(null) }} prefix={pointsName} mode="digits" onEnter={() => takePoints(typedPoints)} enterLabel={Number.isFinite(typedPoints) && typedPoints > 0 ? `Pay ${f.points(typedPoints)} ${pointsName}${minorForPoints(typedPoints, pointsPerUnit, f.unitMinor) !== null ? ` · ${f.money(minorForPoints(typedPoints, pointsPerUnit, f.unitMinor)!)}` : ''}` : `Type the ${pointsName} to use`} enterDisabled={!(typedPoints > 0) || busy} hint={`At most ${f.points(maxPoints)} ${pointsName} (the balance, and no more than is due)`} />
+            <Button variant="points" size="xl" block disabled={busy || maxPoints <= 0} onClick={() => takePoints(maxPoints)}>
+              Use {f.points(maxPoints)} {pointsName} · {f.money(minorForPoints(maxPoints, pointsPerUnit, f.unitMinor) ?? 0)}
             </Button>
           </div>
         ) : (

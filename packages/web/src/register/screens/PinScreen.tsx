@@ -63,7 +63,7 @@ export function PinScreen() {
   let cartSummary: string | null = null
   if (cart.lines.length > 0 && ref) {
     try {
-      const priced = priceCart(pricingOf(ref), cart)
+      const priced = priceCart(pricingOf(ref), cart, ref.program?.rules ?? null)
       cartSummary = `${cartItemCount(cart)} ${cartItemCount(cart) === 1 ? 'item' : 'items'} · ${f.money(priced?.totalMinor ?? 0)}`
     } catch {
       cartSummary = `${cart.lines.length} lines`

@@ -1,11 +1,14 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react'
 import { isPatronError, type EarnResult, type PricedSale } from '@patron/core'
-import type { ProductView } from '../../api/types'
+import { api } from '../../api/client'
+import type { CustomerView, Page, ProductView } from '../../api/types'
 import { Button, Dialog, IconButton, EmptyState, IconSearch, IconScan, IconX, IconTrash, IconPercent, IconPause, IconUserPlus, IconDrawer, IconMinus, IconPlus, IconTag, IconScale, useToast, beep, cx, Kbd } from '../../ui'
 import { useFormat, quantityText } from '../format'
 import { useShortcuts, ScanDetector, isEditable } from '../hooks/useShortcuts'
 import { catalog } from '../state/catalog'
-import { addProduct, approvalNeeded, cartItemCount, newCart, previewEarn, priceCart, type Cart } from '../state/cart'
+import { addProduct, approvalNeeded, cartItemCount, newCart, previewEarn, priceCart, priceCartDetailed, type Cart, type PricedCart } from '../state/cart'
+import { releaseAll } from '../state/rewards'
+import { RewardsPanel } from '../components/RewardsPanel'
 import { enqueue, flush } from '../state/outbox'
 import { park } from '../state/parked'
 import { compiledRules, pricingOf, reference } from '../state/reference'
@@ -13,11 +16,14 @@ import { cart as cartStore, lock, session, terminal } from '../state/session'
 import { useStore } from '../state/store'
 import { useApproval } from '../components/approval'
 import { MemberPanel } from '../components/MemberPanel'
-import { MemberDialog } from '../components/MemberDialog'
+import { MemberDialog, attachMember } from '../components/MemberDialog'
 import { LineDialog } from '../components/LineDialog'
 import { CartDiscountDialog } from '../components/CartDiscountDialog'
 import { WeighDialog } from '../components/WeighDialog'
 import { ParkedDialog } from '../components/ParkedDialog'
+
+/** A member card's code as Patron issues it (P and nine letters or digits); own codes may differ. */
+const CARD_CODE = /^P[2-9A-HJKMNP-Z]{9}$/
 
 const TILE_HUES = ['#0f766e', '#9a5b00', '#6d28d9', '#b42318', '#1d4ed8', '#137a3a', '#a21caf', '#0e7490', '#92400e', '#4338ca', '#be123c']
 
@@ -49,13 +55,27 @@ export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { o
   const pointsName = ref.program?.rules.pointsName ?? 'points'
 
   // Priced with @patron/core on every change of the cart: the same function the server runs.
-  const { priced, priceError } = useMemo((): { priced: PricedSale | null; priceError: string | null } => {
+  // With the rewards on the cart and the tier's discount, as the server's priceWithRewards.
+  const programRules = ref.program?.rules ?? null
+  const { priced, detail, priceError } = useMemo((): { priced: PricedSale | null; detail: PricedCart | null; priceError: string | null } => {
     try {
-      return { priced: priceCart(pricing, cart), priceError: null }
+      const d = priceCartDetailed(pricing, cart, programRules)
+      return { priced: d?.priced ?? null, detail: d, priceError: null }
     } catch (e) {
-      return { priced: null, priceError: isPatronError(e) ? e.message : String(e) }
+      const message = isPatronError(e) ? e.message : String(e)
+      if (isPatronError(e) && e.code === 'REWARD_NOT_APPLICABLE') {
+        // A reward no longer fits (its item was removed): show the cart without it, but no paying.
+        let fallback: PricedSale | null = null
+        try {
+          fallback = priceCart(pricing, { ...cart, rewards: [] })
+        } catch {
+          fallback = null
+        }
+        return { priced: fallback, detail: null, priceError: `${message}: add the item again or remove the reward.` }
+      }
+      return { priced: null, detail: null, priceError: message }
     }
-  }, [pricing, cart])
+  }, [pricing, cart, programRules])
   const earn: EarnResult | null = useMemo(() => previewEarn(rules, priced, cart.member, ref.store), [rules, priced, cart.member, ref.store])
   const needs = approvalNeeded(cart, priced, staff)
 
@@ -128,8 +148,38 @@ export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { o
       beep('ok')
       return
     }
+    // No product has this code: a scanned code, or one shaped like a member card (P + 9), may be
+    // a member's card. The member search matches card codes exactly.
+    const cardCode = (scanned ?? text).trim().toUpperCase()
+    if ((scanned || CARD_CODE.test(cardCode)) && /^[A-Z0-9]{4,32}$/.test(cardCode)) {
+      setQuery('')
+      void memberByCard(cardCode).then((found) => {
+        if (!found) notFound(code, text, scanned)
+      })
+      return
+    }
+    notFound(code, text, scanned)
+  }
+
+  /** Finds the member whose card this is and puts them on the sale; false when there is none. */
+  async function memberByCard(code: string): Promise<boolean> {
+    try {
+      const page = await api.get<Page<CustomerView>>(`/customers?q=${encodeURIComponent(code)}&limit=5`)
+      const c = page.items.find((x) => x.cardCode?.toUpperCase() === code)
+      if (!c) return false
+      beep('ok')
+      await attachMember(c)
+      toast.show({ kind: 'success', title: `${c.name ?? c.phone ?? c.email ?? 'Member'} added to the sale`, message: `Card ${c.cardCode}` })
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  function notFound(code: string, text: string, scanned: string | null) {
     // A code that looks like a barcode (digits) and matches nothing is a failed scan. Anything
     // else typed fast (a person typing quickly, a scanned SKU) falls back to the search.
+    const results = text ? catalog.search(text) : []
     if (/^\d{6,}$/.test(code) || /^\d{4,}$/.test(text) || (scanned && results.length === 0)) {
       beep('error')
       setScanError(/^\d{4,}$/.test(text) ? text : code)
@@ -186,6 +236,13 @@ export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { o
     setSelected(lines[Math.min(idx, lines.length - 1)]?.key ?? null)
   }
 
+  /** The member leaves the sale: the rewards reserved for them go back to their balance. */
+  function removeMember() {
+    const c = cartStore.get()
+    if (c.rewards?.length) void releaseAll(c)
+    setCart({ ...c, member: null, rewards: [] })
+  }
+
   function doPark() {
     const c = cartStore.get()
     if (c.lines.length === 0) return
@@ -196,7 +253,8 @@ export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { o
 
   function doVoid() {
     const c = cartStore.get()
-    // The void is recorded on the server too, so this cart's id can never complete later.
+    // The void is recorded on the server too, so this cart's id can never complete later (and
+    // the server releases the rewards reserved for it).
     enqueue({ id: c.id, kind: 'void', path: `/sales/${c.id}/void`, body: { terminalId: t.terminalId, reason: 'voided at the register' } })
     void flush()
     setCart(newCart())
@@ -205,7 +263,7 @@ export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { o
   }
 
   async function pay() {
-    if (!priced || cart.lines.length === 0) return
+    if (!priced || priceError || cart.lines.length === 0) return
     if (!drawerOpen) {
       toast.show({ kind: 'warning', title: 'Open the cash drawer first', message: 'A register sells inside an open cash session.' })
       onOpenDrawer()
@@ -329,7 +387,9 @@ export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { o
       </section>
 
       <section className="order" aria-label="Current sale">
-        <MemberPanel member={cart.member} earn={earn} pointsName={pointsName} program={ref.program} onFind={() => setDialog('member')} onRemove={() => setCart({ ...cartStore.get(), member: null })} />
+        <MemberPanel member={cart.member} earn={earn} pointsName={pointsName} program={ref.program} onFind={() => setDialog('member')} onRemove={removeMember}>
+          {cart.member && ref.program ? <RewardsPanel cart={cart} applications={detail?.applications ?? null} pricing={pricing} rules={programRules} pointsName={pointsName} /> : null}
+        </MemberPanel>
 
         <div className="order__lines" role="list" aria-label="Sale lines">
           {cart.lines.length === 0 ? (
@@ -339,7 +399,7 @@ export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { o
           ) : (
             cart.lines.map((l, i) => {
               const p = priced?.lines[i]
-              const discount = p ? p.lineDiscountMinor + p.cartDiscountMinor : 0
+              const discount = p ? p.lineDiscountMinor + p.cartDiscountMinor + p.rewardDiscountMinor : 0
               const isSel = l.key === selected
               return (
                 <div key={l.key} role="listitem" className={cx('line', isSel && 'is-selected', flash === l.key && 'is-flash')} onClick={() => setSelected(l.key)}>
@@ -402,6 +462,12 @@ export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { o
                   <dd className="num">{f.minus(priced.lineDiscountMinor + priced.cartDiscountMinor)}</dd>
                 </div>
               ) : null}
+              {priced.rewardDiscountMinor > 0 ? (
+                <div className="totals__row totals__row--discount">
+                  <dt>{detail?.memberDiscountMinor ? 'Rewards and member discount' : 'Rewards'}</dt>
+                  <dd className="num" data-testid="rewards-total" data-minor={priced.rewardDiscountMinor}>{f.minus(priced.rewardDiscountMinor)}</dd>
+                </div>
+              ) : null}
               {priced.taxSummary.map((tx) => (
                 <div key={tx.rateId} className="totals__row totals__row--tax">
                   <dt>{pricing.taxMode === 'inclusive' ? `incl. ${tx.name}` : tx.name}</dt>
@@ -435,7 +501,7 @@ export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { o
               Open the cash drawer to sell
             </Button>
           ) : (
-            <Button variant="primary" size="xl" block className="pay-button" onClick={() => void pay()} disabled={!priced} kbd="F12">
+            <Button variant="primary" size="xl" block className="pay-button" onClick={() => void pay()} disabled={!priced || !!priceError} kbd="F12">
               <span>Pay</span>
               <span className="pay-button__amount num" data-testid="cart-total" data-minor={priced?.totalMinor ?? 0}>{f.money(priced?.totalMinor ?? 0)}</span>
             </Button>

@@ -1,4 +1,5 @@
 import {
+  applyRewards,
   divRoundHalfAway,
   evaluateEarn,
   percent,
@@ -12,6 +13,9 @@ import {
   type EarnResult,
   type PricedSale,
   type PricingStore,
+  type ProgramRules,
+  type RewardApplication,
+  type RewardDefinition,
   type TenderInput,
 } from '@patron/core'
 import type { CustomerView, LoyaltyView, ProductView, Role } from '../../api/types'
@@ -51,6 +55,13 @@ export interface Approval {
   pin: string
 }
 
+/** A reward applied to this cart: its points are reserved on the server for the cart's id. */
+export interface CartReward {
+  reservationId: string
+  points: number
+  reward: RewardDefinition
+}
+
 export interface Cart {
   /** The sale's client-generated id, made when the cart opened: its idempotency key. */
   id: string
@@ -59,10 +70,12 @@ export interface Cart {
   cartDiscount: Discount | null
   member: CartMember | null
   approval: Approval | null
+  /** Rewards reserved for this cart, in the order applied (the server applies them in that order). Absent in carts saved before rewards. */
+  rewards?: CartReward[]
 }
 
 export function newCart(): Cart {
-  return { id: uuid(), openedAt: new Date().toISOString(), lines: [], cartDiscount: null, member: null, approval: null }
+  return { id: uuid(), openedAt: new Date().toISOString(), lines: [], cartDiscount: null, member: null, approval: null, rewards: [] }
 }
 
 export function lineFromProduct(p: ProductView, quantity = 1): CartLine {
@@ -121,9 +134,68 @@ export function cartInput(cart: Cart): CartInput {
   }
 }
 
-export function priceCart(pricing: PricingStore, cart: Cart): PricedSale | null {
+export interface PricedCart {
+  priced: PricedSale
+  /** What each reward took, in the order of cart.rewards. */
+  applications: RewardApplication[]
+  /** The member tier's standing discount, when the tier has one. */
+  memberDiscountMinor: number
+}
+
+/**
+ * The cart priced as the server's priceWithRewards does it: priceSale, then the rewards (and the
+ * tier's standing discount on eligible lines) on what each line still costs after line and cart
+ * discounts, then priceSale again with those as the lines' reward discounts. Throws
+ * REWARD_NOT_APPLICABLE when a reward fits nothing left in the cart.
+ */
+export function priceCartDetailed(pricing: PricingStore, cart: Cart, rules: ProgramRules | null = null, extraRewards: readonly RewardDefinition[] = []): PricedCart | null {
   if (cart.lines.length === 0) return null
-  return priceSale(pricing, cartInput(cart))
+  const input = cartInput(cart)
+  const first = priceSale(pricing, input)
+  const defs = [...(cart.rewards ?? []).map((r) => r.reward), ...extraRewards]
+  const tier = cart.member && rules ? rules.tiers.find((t) => t.id === cart.member!.loyalty?.tierId) : undefined
+  const tierPct = tier?.discountPercent ? percent(tier.discountPercent) : null
+  const memberDiscount = tierPct && tierPct.num !== 0n ? tierPct : null
+  if (defs.length === 0 && !memberDiscount) return { priced: first, applications: [], memberDiscountMinor: 0 }
+  const open = first.lines.map((l) => ({
+    productId: l.productId,
+    categoryId: l.categoryId,
+    quantity: l.quantity,
+    unitPriceMinor: l.unitPriceMinor,
+    weighed: l.weighed,
+    openMinor: l.grossMinor - l.lineDiscountMinor - l.cartDiscountMinor,
+  }))
+  const { perLine, applications } = applyRewards(defs, open)
+  let memberDiscountMinor = 0
+  if (memberDiscount && rules) {
+    const products = new Set(rules.nonEarningProductIds)
+    const categories = new Set(rules.nonEarningCategoryIds)
+    first.lines.forEach((l, i) => {
+      const eligible = !l.nonEarning && !(l.productId && products.has(l.productId)) && !(l.categoryId && categories.has(l.categoryId))
+      if (!eligible) return
+      const v = Number(divRoundHalfAway(BigInt(Math.max(0, open[i].openMinor - perLine[i])) * memberDiscount.num, memberDiscount.den))
+      perLine[i] += v
+      memberDiscountMinor += v
+    })
+  }
+  const priced = priceSale(pricing, { ...input, lines: input.lines.map((l, i) => ({ ...l, rewardDiscountMinor: perLine[i] })) })
+  return { priced, applications, memberDiscountMinor }
+}
+
+export function priceCart(pricing: PricingStore, cart: Cart, rules: ProgramRules | null = null): PricedSale | null {
+  return priceCartDetailed(pricing, cart, rules)?.priced ?? null
+}
+
+/** Whole points that pay for `amountMinor`, or null when it is not a whole number of points. */
+export function pointsFor(amountMinor: number, pointsPerUnit: number, unitMinor: number): number | null {
+  const exact = amountMinor * pointsPerUnit
+  return exact % unitMinor === 0 ? exact / unitMinor : null
+}
+
+/** The money a number of points pays (points tender), or null when it is not a whole minor amount. */
+export function minorForPoints(points: number, pointsPerUnit: number, unitMinor: number): number | null {
+  const exact = points * unitMinor
+  return exact % pointsPerUnit === 0 ? exact / pointsPerUnit : null
 }
 
 export interface StaffLimits {
