@@ -51,6 +51,8 @@ describe.each(DIALECTS)('rewards, reservations and vouchers on %s', (dialect) =>
     expect(sale.body.rewards).toMatchObject([{ name: 'Free coffee', points: 100, discountMinor: 350, status: 'posted' }])
     // The answer built from the rows just written is the sale as stored.
     expect((await api.get(`/api/v1/sales/${cart}`)).body).toEqual(sale.body)
+    const receipt = await api.get(`/api/v1/sales/${cart}/receipt?format=html`)
+    expect(receipt.text).toMatch(/Free coffee.*\(100 points\)/s)
     expect(sale.body.loyalty.pointsEarned).toBe(8)
     expect(await balance(m.id)).toBe(158)
     const ledger = (await api.get(`/api/v1/customers/${m.id}/ledger`)).body.items.map((e: any) => [e.kind, e.points])

@@ -20,13 +20,17 @@ export function receiptHtml(sale: SaleView, layout: '80mm' | 'a4' = '80mm'): str
       return `<tr><td>${esc(l.name)}<div class="sub">${qty} ${money(l.unitPriceMinor)}${discount ? ` · discount −${money(discount)}` : ''}</div></td><td class="num">${money(sale.taxMode === 'inclusive' ? l.netMinor : l.netMinor)}</td></tr>`
     })
     .join('')
-  const taxes = sale.taxes.map((t) => `<tr><td>${esc(t.name)} on ${money(t.baseMinor)}</td><td class="num">${money(t.taxMinor)}</td></tr>`).join('')
+  // A rate whose lines were all free (a reward) taxes nothing: not worth a line on the receipt.
+  const taxes = sale.taxes.filter((t) => t.baseMinor !== 0 || t.taxMinor !== 0).map((t) => `<tr><td>${esc(t.name)} on ${money(t.baseMinor)}</td><td class="num">${money(t.taxMinor)}</td></tr>`).join('')
   const tenders = sale.tenders.map((t) => `<tr><td>${esc(tenderName(t.kind))}${t.reference ? ` <span class="sub">${esc(t.reference)}</span>` : ''}</td><td class="num">${money(t.amountMinor)}</td></tr>`).join('')
   const loyalty = sale.loyalty
     ? `<section class="loyalty"><div class="row"><strong>${esc(sale.loyalty.pointsName)} earned</strong><strong>+${sale.loyalty.pointsEarned}</strong></div>
        <div class="sub">${esc(sale.loyalty.explanation)}</div>
        ${sale.loyalty.pointsRedeemed ? `<div class="row"><span>${esc(sale.loyalty.pointsName)} used</span><span>−${sale.loyalty.pointsRedeemed}</span></div>` : ''}
        <div class="row"><span>New balance</span><span>${sale.loyalty.balanceAfter}</span></div></section>`
+    : ''
+  const rewards = sale.rewards.length
+    ? `<table>${sale.rewards.map((r) => `<tr><td>${esc(r.name)}${r.voucherCode ? ` <span class="sub">${esc(r.voucherCode)}</span>` : ''} <span class="sub">(${r.points} ${esc(sale.loyalty?.pointsName ?? 'points')})</span></td><td class="num">−${money(r.discountMinor)}</td></tr>`).join('')}</table><hr>`
     : ''
   const width = layout === '80mm' ? '72mm' : '180mm'
   return `<!doctype html><html lang="${esc(sale.store.locale)}"><head><meta charset="utf-8"><title>Receipt ${esc(sale.receiptNo)}</title>
@@ -43,7 +47,7 @@ table { width: 100%; border-collapse: collapse } td { vertical-align: top; paddi
 ${sale.store.address ? `<div class="center sub">${esc(sale.store.address)}</div>` : ''}
 <div class="center sub">${esc(when)} · ${esc(sale.receiptNo)}</div><hr>
 <table>${lines}</table><hr>
-<table>
+${rewards}<table>
 ${sale.totals.discountMinor ? `<tr><td>Discounts</td><td class="num">−${money(sale.totals.discountMinor)}</td></tr>` : ''}
 <tr><td>${sale.taxMode === 'inclusive' ? 'Total (incl. tax)' : 'Subtotal'}</td><td class="num">${money(sale.taxMode === 'inclusive' ? sale.totals.totalMinor : sale.totals.totalMinor - sale.totals.taxMinor)}</td></tr>
 ${sale.taxMode === 'exclusive' ? `<tr><td>Tax</td><td class="num">${money(sale.totals.taxMinor)}</td></tr>` : ''}
