@@ -193,7 +193,7 @@ export function ReturnsView({ onClose }: { onClose: () => void }) {
                   −{f.points(done.pointsClawedBack)} {sale.loyalty.pointsName} taken back
                 </strong>
                 {done.balanceAfter !== null ? <span className="muted"> · new balance {f.points(done.balanceAfter)}</span> : null}
-                <div className="small muted">The points the returned items earned on {sale.receiptNo}{done.pointsReturned ? `; ${done.pointsReturned} points paid with are returned` : ''}.</div>
+                <div className="small muted">The points the returned items earned on {sale.receiptNo}{done.pointsReturned ? `; ${f.points(done.pointsReturned)} ${sale.loyalty.pointsName} given back (points paid with, or a reward whose item came back)` : ''}.</div>
               </div>
             </div>
           ) : null}
