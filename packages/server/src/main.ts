@@ -9,7 +9,10 @@ import { createMailer } from './mail/mailer'
 /** Wires a context from configuration: the database, the write queue, the clock. */
 export function createContext(config: Config, now: () => Date = () => new Date()): AppContext {
   const db = connect(config.database)
-  const writer = new WriteQueue(db.kysely, { maxBatch: config.writeBatchMax, lanes: db.dialect === 'sqlite' ? 1 : 4 })
+  // One write lane on both databases: on PostgreSQL, parallel batches deadlocked on the shared
+  // counters (receipt numbers, stock, member accounts) and each deadlock costs a second; one lane
+  // measured 2–3× faster (docs/BENCHMARKS.md). Several instances still write in parallel.
+  const writer = new WriteQueue(db.kysely, { maxBatch: config.writeBatchMax, lanes: 1 })
   return { config, db, writer, now, sendMail: createMailer(config) }
 }
 

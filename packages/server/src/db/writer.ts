@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely'
+import { CompiledQuery, SqliteAdapter, type Kysely, type Transaction } from 'kysely'
 import type { Database } from './schema'
 
 export type Trx = Transaction<Database>
@@ -25,6 +25,7 @@ const MAX_CONFLICT_RETRIES = 3
 const SAVEPOINT = CompiledQuery.raw('savepoint patron_job')
 const RELEASE = CompiledQuery.raw('release savepoint patron_job')
 const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint patron_job')
+const RELEASE_AND_SAVEPOINT = CompiledQuery.raw('release savepoint patron_job; savepoint patron_job')
 
 /**
  * Group commit. Every write of the application goes through `run`: waiting jobs are taken
@@ -41,11 +42,15 @@ export class WriteQueue {
   private active = 0
   private closed = false
   private scheduled = false
+  /** Whether the database takes several statements in one query (PostgreSQL, not better-sqlite3). */
+  private readonly multiStatement: boolean
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly options: { maxBatch: number; lanes: number },
-  ) {}
+  ) {
+    this.multiStatement = !(db.getExecutor().adapter instanceof SqliteAdapter)
+  }
 
   run<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('The write queue is closed'))
@@ -100,18 +105,28 @@ export class WriteQueue {
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = []
     try {
       await this.db.transaction().execute(async (trx) => {
+        // The previous job's savepoint is released just before the next one is set: on
+        // PostgreSQL both go in one simple query (several statements, no parameters), one round
+        // trip per job less on the write lane. better-sqlite3 takes one statement at a time.
+        let toRelease = false
         for (const job of batch) {
-          await trx.executeQuery(SAVEPOINT)
+          if (toRelease && this.multiStatement) await trx.executeQuery(RELEASE_AND_SAVEPOINT)
+          else {
+            if (toRelease) await trx.executeQuery(RELEASE)
+            await trx.executeQuery(SAVEPOINT)
+          }
+          toRelease = false
           try {
             const value = await job.fn(trx)
-            await trx.executeQuery(RELEASE)
+            toRelease = true
             outcomes.push({ ok: true, value })
           } catch (error) {
             await trx.executeQuery(ROLLBACK_TO)
-            await trx.executeQuery(RELEASE)
+            toRelease = true
             outcomes.push({ ok: false, error })
           }
         }
+        if (toRelease) await trx.executeQuery(RELEASE)
       })
     } catch (commitError) {
       // The whole batch failed to commit (e.g. a serialization failure): nothing of it is

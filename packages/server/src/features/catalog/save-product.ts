@@ -3,6 +3,7 @@ import type { AppContext } from '../../context'
 import type { Trx } from '../../db/writer'
 import type { Database, Row } from '../../db/schema'
 import { newId, nowIso } from '../../util'
+import { rowInserter, writeAll, type Statement } from '../../db/raw'
 
 export interface ProductInput {
   sku: string
@@ -106,19 +107,52 @@ export async function adjustStock(ctx: AppContext, orgId: string, productId: str
 }
 
 export async function applyStockDelta(trx: Trx, productId: string, storeId: string, delta: number, reason: string, at: string, saleId: string | null, refundId: string | null) {
-  // One upsert: correct under concurrent writers on PostgreSQL, one statement on SQLite.
-  const row = await trx
-    .insertInto('stock_levels')
-    .values({ product_id: productId, store_id: storeId, quantity: delta, updated_at: at })
-    .onConflict((oc) =>
-      oc.columns(['product_id', 'store_id']).doUpdateSet((eb) => ({
-        quantity: eb('stock_levels.quantity', '+', eb.ref('excluded.quantity')),
-        updated_at: eb.ref('excluded.updated_at'),
-      })),
-    )
-    .returning('quantity')
-    .executeTakeFirstOrThrow()
-  const quantity = row.quantity
-  await trx.insertInto('stock_movements').values({ product_id: productId, store_id: storeId, delta, reason, sale_id: saleId, refund_id: refundId, created_at: at }).execute()
-  return { productId, storeId, quantity: Number(quantity) }
+  const [level] = await applyStockDeltas(trx, storeId, [{ productId, delta }], reason, at, saleId, refundId)
+  return level
+}
+
+// One upsert per row: correct under concurrent writers on PostgreSQL (the row is locked by
+// the update), and stock may go negative, so no read is needed first.
+const upsertLevels = rowInserter('stock_levels', ['product_id', 'store_id', 'quantity', 'updated_at'], ' on conflict ("product_id", "store_id") do update set "quantity" = "stock_levels"."quantity" + excluded."quantity", "updated_at" = excluded."updated_at" returning "product_id", "quantity"')
+const insertMovements = rowInserter('stock_movements', ['product_id', 'store_id', 'delta', 'reason', 'sale_id', 'refund_id', 'created_at'])
+
+/**
+ * Several products' stock changes in one store (a sale's lines): one multi-row upsert of the
+ * levels and one multi-row insert of the movements, instead of two statements per product.
+ * Product ids must be distinct (a statement may not update one row twice). The levels are
+ * upserted in product-id order, so that concurrent batches on PostgreSQL lock stock rows in the
+ * same order and do not deadlock each other; the movements keep the caller's order.
+ * The statements only (for writeAll, which may send them with others); the levels' upsert is
+ * the last one, so writeAll returns its rows (product_id, quantity).
+ */
+export function stockDeltaStatements(
+  storeId: string,
+  deltas: readonly { productId: string; delta: number }[],
+  reason: string,
+  at: string,
+  saleId: string | null,
+  refundId: string | null,
+): Statement[] {
+  if (deltas.length === 0) return []
+  const ordered = [...deltas].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0))
+  return [
+    insertMovements.statement(deltas.map((d) => ({ product_id: d.productId, store_id: storeId, delta: d.delta, reason, sale_id: saleId, refund_id: refundId, created_at: at }))),
+    upsertLevels.statement(ordered.map((d) => ({ product_id: d.productId, store_id: storeId, quantity: d.delta, updated_at: at }))),
+  ]
+}
+
+/** stockDeltaStatements, run; the new quantities in the caller's order. */
+export async function applyStockDeltas(
+  trx: Trx,
+  storeId: string,
+  deltas: readonly { productId: string; delta: number }[],
+  reason: string,
+  at: string,
+  saleId: string | null,
+  refundId: string | null,
+): Promise<{ productId: string; storeId: string; quantity: number }[]> {
+  const levels = await writeAll<{ product_id: string; quantity: number | string }>(trx, stockDeltaStatements(storeId, deltas, reason, at, saleId, refundId))
+  // RETURNING's row order is not guaranteed: answer in the caller's order.
+  const quantities = new Map(levels.map((l) => [l.product_id, Number(l.quantity)]))
+  return deltas.map((d) => ({ productId: d.productId, storeId, quantity: quantities.get(d.productId)! }))
 }

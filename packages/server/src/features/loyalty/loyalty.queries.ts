@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely'
+import { CompiledQuery, NoResultError, type Kysely } from 'kysely'
+import { rawQuery, rowInserter, writeAll, type Statement } from '../../db/raw'
 import { TtlCache } from '../../cache'
 import {
   compileRules,
@@ -105,11 +106,22 @@ export interface TransferInput {
   at: string
 }
 
+// The ledger's two hottest writes, as hand-written SQL (db/raw.ts): every sale with a member does them.
+const transferInserter = rowInserter('ledger_transfers', [
+  'id', 'org_id', 'debit_account', 'credit_account', 'points', 'kind', 'customer_id', 'sale_id', 'refund_id',
+  'program_version_id', 'staff_id', 'terminal_id', 'reason', 'explanation', 'created_at',
+])
+const lotInserter = rowInserter('lots', ['id', 'customer_id', 'transfer_id', 'sale_id', 'points', 'remaining', 'earned_at', 'expires_at'])
+
 async function insertTransfer(trx: Trx, t: TransferInput, direction: 'to_member' | 'from_member') {
+  const st = transferStatement(t, direction)
+  await rawQuery(trx, st.text, st.params)
+}
+
+function transferStatement(t: TransferInput, direction: 'to_member' | 'from_member'): Statement {
   const member = memberAccount(t.customerId)
-  await trx
-    .insertInto('ledger_transfers')
-    .values({
+  return transferInserter.statement([
+    {
       id: t.id,
       org_id: t.orgId,
       debit_account: direction === 'to_member' ? t.programAccount : member,
@@ -125,37 +137,52 @@ async function insertTransfer(trx: Trx, t: TransferInput, direction: 'to_member'
       reason: t.reason ?? null,
       explanation: t.explanation === undefined ? null : JSON.stringify(t.explanation),
       created_at: t.at,
-    })
-    .execute()
+    },
+  ])
+}
+
+// The balance update of creditPoints; the "sale" form also counts the visit (sales_count,
+// last_sale_at), so that a sale updates its member's account row once, not twice.
+const CREDIT_SQL = {
+  earning: 'update "loyalty_accounts" set "balance" = "balance" + ?, "lifetime_earned" = "lifetime_earned" + ?, "updated_at" = ? where "customer_id" = ? returning "balance"',
+  other: 'update "loyalty_accounts" set "balance" = "balance" + ?, "updated_at" = ? where "customer_id" = ? returning "balance"',
+  earningSale: 'update "loyalty_accounts" set "balance" = "balance" + ?, "lifetime_earned" = "lifetime_earned" + ?, "sales_count" = "sales_count" + 1, "last_sale_at" = ?, "updated_at" = ? where "customer_id" = ? returning "balance"',
+  otherSale: 'update "loyalty_accounts" set "balance" = "balance" + ?, "sales_count" = "sales_count" + 1, "last_sale_at" = ?, "updated_at" = ? where "customer_id" = ? returning "balance"',
 }
 
 /**
  * Points to a member: the ledger transfer, the balance (in the same transaction), and a lot
  * for whatever is left after repaying a clawback debt. Returns the new balance.
+ * `saleVisit`: this credit is a sale's earn; the same update then counts the sale on the
+ * account (sales_count + 1, last_sale_at = the sale time), as recordSaleVisit would.
  */
 export async function creditPoints(
   trx: Trx,
-  t: TransferInput & { balanceBefore: number; lotExpiresAt: string | null; countsAsEarning: boolean },
+  t: TransferInput & { balanceBefore: number; lotExpiresAt: string | null; countsAsEarning: boolean; saleVisit?: boolean },
 ): Promise<number> {
-  await insertTransfer(trx, t, 'to_member')
+  // The transfer, the lot and the balance in one go (one round trip on PostgreSQL, see writeAll).
+  const writes: Statement[] = [transferStatement(t, 'to_member')]
   const { lotPoints } = splitEarning(t.balanceBefore, t.points)
   if (lotPoints > 0) {
-    await trx
-      .insertInto('lots')
-      .values({ id: t.id, customer_id: t.customerId, transfer_id: t.id, sale_id: t.saleId ?? null, points: lotPoints, remaining: lotPoints, earned_at: t.at, expires_at: t.lotExpiresAt })
-      .execute()
+    writes.push(lotInserter.statement([
+      { id: t.id, customer_id: t.customerId, transfer_id: t.id, sale_id: t.saleId ?? null, points: lotPoints, remaining: lotPoints, earned_at: t.at, expires_at: t.lotExpiresAt },
+    ]))
   }
-  const row = await trx
-    .updateTable('loyalty_accounts')
-    .set((eb) => ({
-      balance: eb('balance', '+', t.points),
-      lifetime_earned: t.countsAsEarning ? eb('lifetime_earned', '+', t.points) : eb.ref('lifetime_earned'),
-      updated_at: t.at,
-    }))
-    .where('customer_id', '=', t.customerId)
-    .returning('balance')
-    .executeTakeFirstOrThrow()
-  return row.balance
+  const params: unknown[] = [t.points]
+  if (t.countsAsEarning) params.push(t.points)
+  if (t.saleVisit) params.push(t.at)
+  params.push(t.at, t.customerId)
+  const text = t.saleVisit ? (t.countsAsEarning ? CREDIT_SQL.earningSale : CREDIT_SQL.otherSale) : t.countsAsEarning ? CREDIT_SQL.earning : CREDIT_SQL.other
+  writes.push({ text, params })
+  const [row] = await writeAll<{ balance: number }>(trx, writes)
+  // No account row: the same error executeTakeFirstOrThrow gave before this was hand-written SQL.
+  if (!row) throw new NoResultError(CompiledQuery.raw(text, params).query as never)
+  return Number(row.balance)
+}
+
+/** A sale without an earn credit still counts on the member's account (first purchase, visit of the day). */
+export async function recordSaleVisit(trx: Trx, customerId: string, at: string): Promise<void> {
+  await rawQuery(trx, 'update "loyalty_accounts" set "sales_count" = "sales_count" + 1, "last_sale_at" = ?, "updated_at" = ? where "customer_id" = ?', [at, at, customerId])
 }
 
 /**

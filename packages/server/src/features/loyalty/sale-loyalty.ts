@@ -12,7 +12,8 @@ import {
 import type { AppContext, Principal } from '../../context'
 import type { Trx } from '../../db/writer'
 import type { Database, Row } from '../../db/schema'
-import { creditPoints, lockAccount, lotExpiry, pointsEarnedOnLocalDay, spendPoints, type ProgramVersion } from './loyalty.queries'
+import { creditPoints, lotExpiry, pointsEarnedOnLocalDay, recordSaleVisit, spendPoints, type ProgramVersion } from './loyalty.queries'
+import { forUpdate, rawQuery } from '../../db/raw'
 import { settleReferral, type ReferralOutcome } from './referrals'
 import { tierMetric, upgradeAfterSale, type TierChange } from './tiers'
 
@@ -50,7 +51,7 @@ export interface LoyaltyArgs {
 
 /** Earns (and spends, for points as tender) inside the sale's transaction. */
 export async function applySaleLoyalty(ctx: AppContext, trx: Trx, a: LoyaltyArgs): Promise<SaleLoyaltyRecord> {
-  const account = await lockAccount(trx, ctx.db.dialect, a.customer.id)
+  const account = await lockSaleAccount(trx, a.customer.id)
   const tz = a.store.time_zone
   const rules = a.version.rules
   const sameDay = account.last_sale_at !== null && storeLocalDate(account.last_sale_at, tz) === storeLocalDate(a.soldAt, tz)
@@ -116,17 +117,23 @@ export async function applySaleLoyalty(ctx: AppContext, trx: Trx, a: LoyaltyArgs
       balanceBefore: balance,
       lotExpiresAt: lotExpiry(rules, a.soldAt, tz),
       countsAsEarning: true,
+      // The same update counts the sale on the account (one update of the row per sale).
+      saleVisit: true,
     })
+  } else {
+    await recordSaleVisit(trx, a.customer.id, a.soldAt)
   }
-  await trx
-    .updateTable('loyalty_accounts')
-    .set((eb) => ({ sales_count: eb('sales_count', '+', 1), last_sale_at: a.soldAt, updated_at: a.soldAt }))
-    .where('customer_id', '=', a.customer.id)
-    .execute()
-  const referral = await settleReferral(ctx, trx, { orgId: a.orgId, refereeId: a.customer.id, saleId: a.saleId, eligibleMinor: earn.eligibleMinor, at: a.soldAt, version: a.version, timeZone: tz, refereeBalance: balance })
+  // A pending referral exists only for a member who named a referrer (claimReferral sets
+  // customers.referred_by in the same transaction), so the others skip the lookup. referred_by
+  // is read with the account, inside this transaction, not from the customer row read earlier.
+  const referral = rules.referral && account.referred_by !== null
+    ? await settleReferral(ctx, trx, { orgId: a.orgId, refereeId: a.customer.id, saleId: a.saleId, eligibleMinor: earn.eligibleMinor, at: a.soldAt, version: a.version, timeZone: tz, refereeBalance: balance })
+    : null
   if (referral?.status === 'rewarded') balance += referral.refereePoints
   let tierChange: TierChange | null = null
-  if (rules.tiers.length > 0) {
+  // A member already on the highest tier cannot be upgraded (upgradeAfterSale only moves up),
+  // so the metric (two sums over the year's sales and refunds) is not computed for them.
+  if (rules.tiers.length > 0 && account.tier_id !== rules.tiers[rules.tiers.length - 1].id) {
     const metric = await tierMetric(trx, rules, a.customer.id, a.soldAt, { points: earn.qualifyingPoints, eligibleMinor: earn.eligibleMinor })
     tierChange = await upgradeAfterSale(trx, { orgId: a.orgId, customerId: a.customer.id, rules, currentTierId: account.tier_id, at: a.soldAt, saleId: a.saleId, programVersionId: a.version.id, metric })
   }
@@ -142,4 +149,27 @@ export async function applySaleLoyalty(ctx: AppContext, trx: Trx, a: LoyaltyArgs
     balanceAfter: balance,
     lotId: earn.total > 0 ? lotId : null,
   }
+}
+
+interface SaleAccount {
+  balance: number
+  tier_id: string | null
+  sales_count: number
+  last_sale_at: string | null
+  referred_by: string | null
+}
+
+/**
+ * The member's account for a sale, locked for the rest of the transaction on PostgreSQL so that
+ * two sales of one member cannot both spend the same points (SQLite has a single writer), with
+ * the member's referrer in the same statement. What lockAccount does, in hand-written SQL.
+ */
+const LOCK_SALE_ACCOUNT =
+  'select "balance", "tier_id", "sales_count", "last_sale_at", (select "referred_by" from "customers" where "id" = ?) as "referred_by" from "loyalty_accounts" where "customer_id" = ?'
+const LOCK_SALE_ACCOUNT_PG = `${LOCK_SALE_ACCOUNT} for update`
+
+async function lockSaleAccount(trx: Trx, customerId: string): Promise<SaleAccount> {
+  const [row] = await rawQuery<SaleAccount>(trx, forUpdate(trx) ? LOCK_SALE_ACCOUNT_PG : LOCK_SALE_ACCOUNT, [customerId, customerId])
+  if (!row) throw new PatronError('CUSTOMER_NOT_FOUND', 'The customer has no loyalty account', { customerId })
+  return { ...row, balance: Number(row.balance), sales_count: Number(row.sales_count) }
 }

@@ -16,15 +16,16 @@ import type { Database, Row } from '../../db/schema'
 import { assertStoreAccess } from '../../http/auth'
 import { hashRequest, newId, nowIso } from '../../util'
 import { isUniqueViolation } from '../../db/errors'
-import { productsByIds } from '../catalog/catalog.queries'
-import { applyStockDelta } from '../catalog/save-product'
+import { stockDeltaStatements } from '../catalog/save-product'
+import { placeholders, rawQuery, rowInserter, writeAll } from '../../db/raw'
+import { CompiledQuery, NoResultError, type Kysely } from 'kysely'
 import { getStore, getTerminal, pricingStore } from '../stores/stores.queries'
 import { verifySecret } from '../staff/passwords'
-import { programVersionAt } from '../loyalty/loyalty.queries'
+import { programVersionAt, type ProgramVersion } from '../loyalty/loyalty.queries'
 import { applySaleLoyalty, type SaleLoyaltyRecord } from '../loyalty/sale-loyalty'
 import type { TSaleInput } from './sale-input'
 import { assembleSaleView, getSaleView, type SaleParts, type SaleView } from './sales.queries'
-import { loadCartRewards, postCartRewards, priceWithRewards, tierDiscountFor } from '../rewards/sale-rewards'
+import { loadCartRewards, postCartRewards, priceWithRewards, tierDiscountFor, type CartRewards } from '../rewards/sale-rewards'
 
 export type { SaleLoyaltyRecord }
 
@@ -43,8 +44,8 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
   const db = ctx.db.kysely
   const orgId = principal.orgId
   const requestHash = hashRequest(input)
-  const prior = await db.selectFrom('sales').select(['id', 'request_hash', 'status', 'org_id']).where('id', '=', input.id).executeTakeFirst()
-  if (prior) return replay(ctx, orgId, prior, requestHash)
+  const [check] = await rawQuery<{ [K in keyof PriorSale]: PriorSale[K] | null } & { reserved: number }>(db, PRIOR_SALE_AND_RESERVATION, [input.id, orgId, input.id])
+  if (check.id !== null) return replay(ctx, orgId, check as PriorSale, requestHash)
 
   const channel = input.channel ?? (principal.kind === 'api_key' ? 'online' : 'pos')
   let terminal: Row<'terminals'> | null = null
@@ -70,7 +71,7 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
   const pricing = await pricingStore(db, store)
 
   const productIds = [...new Set(input.lines.flatMap((l) => (l.productId ? [l.productId] : [])))]
-  const products = new Map((await productsByIds(db, orgId, productIds)).map((p) => [p.id, p]))
+  const products = new Map((await cartProducts(db, orgId, productIds)).map((p) => [p.id, p]))
   let priceOverride = false
   const cartLines: CartLineInput[] = input.lines.map((l, i) => {
     if (!l.productId) {
@@ -97,16 +98,18 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
   const customerId = input.customerId ?? null
   let customer: Row<'customers'> | undefined
   if (customerId) {
-    customer = await db.selectFrom('customers').selectAll().where('id', '=', customerId).where('org_id', '=', orgId).executeTakeFirst()
+    ;[customer] = await rawQuery<Row<'customers'>>(db, CUSTOMER, [customerId, orgId])
     if (!customer) throw new PatronError('UNKNOWN_CUSTOMER', 'Unknown customer', { field: 'customerId', customerId })
   }
   const soldAt = input.soldAt ? new Date(input.soldAt).toISOString() : nowIso(ctx.now())
   const version = customer ? await programVersionAt(db, orgId, soldAt) : null
-  const memberDiscount = customer && version ? await tierDiscountFor(db, version, customer.id) : null
+  // The member's tier is read only when some tier of the program gives a standing discount.
+  const memberDiscount = customer && version && hasTierDiscount(version) ? await tierDiscountFor(db, version, customer.id) : null
 
   // Rewards reserved for this cart (by its id), vouchers named at checkout and the tier's
   // standing discount take their part of the lines after the cashier's discounts.
-  const cartRewards = await loadCartRewards(db, orgId, input.id, customerId, input.vouchers ?? [])
+  // Most carts have no reservation (the check above tells) and no voucher: nothing to load then.
+  const cartRewards = Number(check.reserved) === 1 || (input.vouchers ?? []).length > 0 ? await loadCartRewards(db, orgId, input.id, customerId, input.vouchers ?? []) : NO_CART_REWARDS
   const { priced, applications, memberDiscountMinor } = priceWithRewards(pricing, { lines: cartLines, cartDiscount: toDiscount(input.cartDiscount) }, cartRewards, memberDiscount)
   const approvedBy = await checkAuthority(ctx, principal, input, priced, priceOverride)
 
@@ -134,13 +137,7 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
     .run(async (trx) => {
     // A copy of this sale committed since the check above makes the insert below fail on the
     // primary key; the catch at the end answers it as a replay.
-    let cashSessionId: string | null = null
-    if (channel === 'pos') {
-      const session = await trx.selectFrom('cash_sessions').select('id').where('terminal_id', '=', terminal!.id).where('status', '=', 'open').executeTakeFirst()
-      if (!session) throw new PatronError('CASH_SESSION_REQUIRED', 'Open the cash drawer (a cash session) on this terminal before selling', { terminalId: terminal!.id })
-      cashSessionId = session.id
-    }
-    const receiptNo = await nextReceiptNo(trx, store, terminal, at)
+    const { receiptNo, cashSessionId } = await nextReceiptNo(trx, store, terminal, at)
 
     let loyalty: SaleLoyaltyRecord | null = null
     if (customer && version) {
@@ -183,7 +180,6 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
         created_at: at,
         voided_at: null,
       }
-    await trx.insertInto('sales').values(saleRow).execute()
     const lineRows: Row<'sale_lines'>[] = priced.lines.map((l) => ({
           sale_id: saleId,
           line_no: l.index + 1,
@@ -207,7 +203,6 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
           taxes: JSON.stringify(l.taxes.map((t) => ({ rateId: t.rateId, name: t.name, ratePercent: toPercentString(t.rate), baseMinor: t.baseMinor, taxMinor: t.taxMinor }))),
           returned_quantity: 0,
         }))
-    await trx.insertInto('sale_lines').values(lineRows).execute()
     const taxRows: Row<'sale_taxes'>[] = priced.taxSummary.map((t) => ({
       sale_id: saleId,
       rate_id: t.rateId,
@@ -216,7 +211,6 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
       base_minor: t.baseMinor,
       tax_minor: t.taxMinor,
     }))
-    if (taxRows.length > 0) await trx.insertInto('sale_taxes').values(taxRows).execute()
     const tenderRows: Row<'sale_tenders'>[] = input.tenders.map((t, i) => ({
       sale_id: saleId,
       seq: i + 1,
@@ -225,23 +219,27 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
       points: t.kind === 'points' && pointsTender ? Number((BigInt(t.amountMinor) * BigInt(pointsTender.points)) / BigInt(Math.max(pointsTender.amountMinor, 1))) : null,
       reference: t.reference ?? null,
     }))
-    await trx.insertInto('sale_tenders').values(tenderRows).execute()
     const stockDeltas = new Map<string, number>()
     for (const l of priced.lines) {
       if (l.productId && products.get(l.productId)!.track_stock === 1) stockDeltas.set(l.productId, (stockDeltas.get(l.productId) ?? 0) - l.quantity)
     }
-    for (const [productId, delta] of stockDeltas) await applyStockDelta(trx, productId, store.id, delta, 'sale', at, saleId, null)
-    await trx
-      .insertInto('outbox')
-      .values({
+    // The sale's rows in one go (one round trip on PostgreSQL, see writeAll). A copy of this
+    // sale committed meanwhile fails the sales insert on its primary key: replayed below.
+    await writeAll(trx, [
+      salesInserter.statement([saleRow]),
+      linesInserter.statement(lineRows),
+      ...(taxRows.length > 0 ? [taxesInserter.statement(taxRows)] : []),
+      tendersInserter.statement(tenderRows),
+      ...stockDeltaStatements(store.id, [...stockDeltas].map(([productId, delta]) => ({ productId, delta })), 'sale', at, saleId, null),
+      outboxInserter.statement([{
         org_id: orgId,
         topic: 'sale.completed',
         aggregate_id: saleId,
         payload: JSON.stringify({ saleId, receiptNo, storeId: store.id, customerId, totalMinor: priced.totalMinor, currency: pricing.currency.code, pointsEarned: loyalty?.earn.total ?? 0 }),
         created_at: at,
         published_at: null,
-      })
-      .execute()
+      }]),
+    ])
     await postCartRewards(trx, cartRewards, applications, saleId, at)
     if (approvedBy) {
       await trx
@@ -267,7 +265,7 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
   })
     .catch(async (e) => {
       if (!isUniqueViolation(e)) throw e
-      const winner = await db.selectFrom('sales').select(['id', 'request_hash', 'status', 'org_id']).where('id', '=', saleId).executeTakeFirst()
+      const [winner] = await rawQuery<PriorSale>(db, PRIOR_SALE, [saleId])
       if (!winner) throw e
       return { replayOf: winner }
     })
@@ -276,7 +274,7 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
   return assembleSaleView(written.parts!)
 }
 
-async function replay(ctx: AppContext, orgId: string, prior: { id: string; request_hash: string; status: string; org_id: string }, requestHash: string): Promise<SaleView> {
+async function replay(ctx: AppContext, orgId: string, prior: PriorSale, requestHash: string): Promise<SaleView> {
   if (prior.org_id !== orgId) throw new PatronError('IDEMPOTENCY_KEY_REUSED', 'A different sale was already recorded with this id', { saleId: prior.id })
   // Checked before the hash: a voided cart's row holds the void's hash, never the cart's, so a
   // late submission of a voided cart would otherwise be reported as a key reuse.
@@ -287,26 +285,83 @@ async function replay(ctx: AppContext, orgId: string, prior: { id: string; reque
   return (await getSaleView(ctx.db.kysely, orgId, prior.id))!
 }
 
-/** Receipt numbers are gap-free and increasing per terminal: store code + terminal code + number. */
-async function nextReceiptNo(trx: Trx, store: Row<'stores'>, terminal: Row<'terminals'> | null, at: string): Promise<string> {
-  let t = terminal
-  if (!t) {
-    // Online sales number on a per-store "WEB" terminal, made on first use.
+/**
+ * Receipt numbers are gap-free and increasing per terminal: store code + terminal code + number.
+ * A register sale also needs the terminal's open cash session: read in the same statement as
+ * the counter is taken (a subquery in RETURNING), one round trip instead of two. When there is
+ * none the sale fails and its savepoint rolls the counter back.
+ */
+async function nextReceiptNo(trx: Trx, store: Row<'stores'>, terminal: Row<'terminals'> | null, at: string): Promise<{ receiptNo: string; cashSessionId: string | null }> {
+  if (terminal) {
+    const [row] = await rawQuery<{ last_receipt_no: number; cash_session_id: string | null }>(trx, NEXT_RECEIPT_POS, [terminal.id, terminal.id])
+    // No terminal row: the error the query builder's executeTakeFirstOrThrow gave before.
+    if (!row) throw new NoResultError(CompiledQuery.raw(NEXT_RECEIPT_POS, []).query as never)
+    if (!row.cash_session_id) throw new PatronError('CASH_SESSION_REQUIRED', 'Open the cash drawer (a cash session) on this terminal before selling', { terminalId: terminal.id })
+    return { receiptNo: receiptNo(store, terminal.code, row.last_receipt_no), cashSessionId: row.cash_session_id }
+  }
+  // Online sales number on a per-store "WEB" terminal, made on first use (then one statement).
+  let [row] = await rawQuery<{ code: string; last_receipt_no: number }>(trx, NEXT_RECEIPT_WEB, [store.id])
+  if (!row) {
     await trx
       .insertInto('terminals')
       .values({ id: newId(), store_id: store.id, code: 'WEB', name: 'Online orders', last_receipt_no: 0, failed_pins: 0, locked_until: null, created_at: at })
       .onConflict((oc) => oc.columns(['store_id', 'code']).doNothing())
       .execute()
-    t = await trx.selectFrom('terminals').selectAll().where('store_id', '=', store.id).where('code', '=', 'WEB').executeTakeFirstOrThrow()
+    ;[row] = await rawQuery<{ code: string; last_receipt_no: number }>(trx, NEXT_RECEIPT_WEB, [store.id])
+    if (!row) throw new NoResultError(CompiledQuery.raw(NEXT_RECEIPT_WEB, []).query as never)
   }
-  const row = await trx
-    .updateTable('terminals')
-    .set((eb) => ({ last_receipt_no: eb('last_receipt_no', '+', 1) }))
-    .where('id', '=', t.id)
-    .returning('last_receipt_no')
-    .executeTakeFirstOrThrow()
-  return `${store.code}-${t.code}-${String(row.last_receipt_no).padStart(6, '0')}`
+  return { receiptNo: receiptNo(store, row.code, row.last_receipt_no), cashSessionId: null }
 }
+
+function receiptNo(store: Row<'stores'>, terminalCode: string, n: number | string): string {
+  return `${store.code}-${terminalCode}-${String(n).padStart(6, '0')}`
+}
+
+// The checkout's hot statements as hand-written SQL (see db/raw.ts for why). `status = 'open'`
+// is a literal so that SQLite can use the partial unique index cash_sessions_one_open.
+const NEXT_RECEIPT_POS =
+  'update "terminals" set "last_receipt_no" = "last_receipt_no" + 1 where "id" = ? returning "last_receipt_no", ' +
+  '(select "id" from "cash_sessions" where "terminal_id" = ? and "status" = \'open\') as "cash_session_id"'
+const NEXT_RECEIPT_WEB = 'update "terminals" set "last_receipt_no" = "last_receipt_no" + 1 where "store_id" = ? and "code" = \'WEB\' returning "code", "last_receipt_no"'
+
+type PriorSale = { id: string; request_hash: string; status: string; org_id: string }
+const PRIOR_SALE = 'select "id", "request_hash", "status", "org_id" from "sales" where "id" = ?'
+// The replay check and "is a reward reserved for this cart?" in one round trip: always one row,
+// the sale's columns null when there is no such sale. (`as "one"`: PostgreSQL < 16 wants an alias.)
+const PRIOR_SALE_AND_RESERVATION =
+  'select "s"."id", "s"."request_hash", "s"."status", "s"."org_id", ' +
+  'case when exists (select 1 from "reward_redemptions" where "cart_id" = ? and "org_id" = ? and "status" = \'pending\') then 1 else 0 end as "reserved" ' +
+  'from (select 1 as "x") as "one" left join "sales" as "s" on "s"."id" = ?'
+const NO_CART_REWARDS: CartRewards = { redemptions: [], rewards: new Map() }
+const CUSTOMER = 'select * from "customers" where "id" = ? and "org_id" = ?'
+const productTexts: string[] = []
+
+/** The cart's products (what productsByIds reads), with the SQL text kept per number of ids. */
+function cartProducts(db: Kysely<Database>, orgId: string, ids: string[]): Promise<Row<'products'>[]> {
+  if (ids.length === 0) return Promise.resolve([])
+  const text = (productTexts[ids.length] ??= `select * from "products" where "org_id" = ? and "id" in (${placeholders(ids.length)})`)
+  return rawQuery<Row<'products'>>(db, text, [orgId, ...ids])
+}
+
+/** Whether any tier of the version gives a standing discount (what tierDiscountFor can return). */
+function hasTierDiscount(version: ProgramVersion): boolean {
+  return version.rules.tiers.some((t) => t.discountPercent && percent(t.discountPercent).num !== 0n)
+}
+
+const salesInserter = rowInserter('sales', [
+  'id', 'org_id', 'store_id', 'terminal_id', 'cash_session_id', 'staff_id', 'api_key_id', 'customer_id', 'receipt_no', 'status',
+  'channel', 'currency', 'tax_mode', 'gross_minor', 'discount_minor', 'tax_minor', 'total_minor', 'rounding_minor', 'tendered_minor',
+  'change_minor', 'eligible_minor', 'points_earned', 'points_redeemed', 'qualifying_points', 'program_version_id', 'tier_id', 'loyalty',
+  'cart_discount', 'request_hash', 'external_ref', 'sold_at', 'created_at', 'voided_at',
+] as const satisfies readonly (keyof Row<'sales'>)[])
+const linesInserter = rowInserter('sale_lines', [
+  'sale_id', 'line_no', 'product_id', 'sku', 'name', 'category_id', 'quantity', 'unit_price_minor', 'weighed', 'tax_class_id',
+  'non_earning', 'gross_minor', 'line_discount_minor', 'cart_discount_minor', 'reward_discount_minor', 'net_minor', 'tax_minor',
+  'total_minor', 'eligible_minor', 'taxes', 'returned_quantity',
+] as const satisfies readonly (keyof Row<'sale_lines'>)[])
+const taxesInserter = rowInserter('sale_taxes', ['sale_id', 'rate_id', 'name', 'rate_percent', 'base_minor', 'tax_minor'] as const satisfies readonly (keyof Row<'sale_taxes'>)[])
+const tendersInserter = rowInserter('sale_tenders', ['sale_id', 'seq', 'kind', 'amount_minor', 'points', 'reference'] as const satisfies readonly (keyof Row<'sale_tenders'>)[])
+const outboxInserter = rowInserter('outbox', ['org_id', 'topic', 'aggregate_id', 'payload', 'created_at', 'published_at'] as const)
 
 /**
  * Discounts above the cashier's limit and price overrides need a manager: either the signed-in
