@@ -24,24 +24,28 @@ export function toCustomerView(c: Row<'customers'>, account?: { balance: number;
 }
 
 /**
- * Member lookup at the till: one box that takes a phone, an email (or its prefix), a card
- * code or a name prefix. Each branch uses its own index.
+ * Member lookup at the till: one box that takes a phone, an email (or its prefix), a card code
+ * or a name prefix. Each kind walks its own index in its own order, (column, id), so the limit
+ * stops the read early even when a short prefix matches a million members; the cursor is the
+ * last (value, id). A card code matches exactly and comes first.
  */
 export async function searchCustomers(db: Kysely<Database>, orgId: string, term: string, limit: number, cursor?: string) {
   const t = term.trim()
-  let q = db.selectFrom('customers').selectAll().where('org_id', '=', orgId)
-  if (t.includes('@')) q = q.where((eb) => prefix(eb, 'email', t.toLowerCase()))
-  else if (/^[+\d][\d\s\-()]{2,}$/.test(t)) {
-    const phone = normalisePhone(t)
-    q = q.where((eb) => eb.or([prefix(eb, 'phone', phone), eb('card_code', '=', t.toUpperCase())]))
-  } else {
-    q = q.where((eb) => eb.or([eb('card_code', '=', t.toUpperCase()), prefix(eb, 'name_lower', t.toLowerCase()), prefix(eb, 'email', t.toLowerCase())]))
+  const column: 'email' | 'phone' | 'name_lower' = t.includes('@') ? 'email' : /^[+\d][\d\s\-()]{2,}$/.test(t) ? 'phone' : 'name_lower'
+  const value = column === 'phone' ? normalisePhone(t) : t.toLowerCase()
+  const card = cursor ? undefined : await db.selectFrom('customers').selectAll().where('org_id', '=', orgId).where('card_code', '=', t.toUpperCase()).executeTakeFirst()
+  let q = db.selectFrom('customers').selectAll().where('org_id', '=', orgId).where((eb) => prefix(eb, column, value))
+  if (cursor) {
+    const cut = cursor.lastIndexOf('|')
+    const [after, afterId] = [cursor.slice(0, cut), cursor.slice(cut + 1)]
+    q = q.where((eb) => eb.or([eb(column, '>', after), eb.and([eb(column, '=', after), eb('id', '>', afterId)])]))
   }
-  if (cursor) q = q.where('id', '>', cursor)
-  const rows = await q.orderBy('id').limit(limit + 1).execute()
+  const rows = await q.orderBy(column).orderBy('id').limit(limit + 1).execute()
   const more = rows.length > limit
-  const items = more ? rows.slice(0, limit) : rows
-  return { items, nextCursor: more ? items[items.length - 1].id : null }
+  const page = more ? rows.slice(0, limit) : rows
+  const last = page[page.length - 1]
+  const items = card ? [card, ...page.filter((r) => r.id !== card.id)].slice(0, limit) : page
+  return { items, nextCursor: more && last ? `${last[column]}|${last.id}` : null }
 }
 
 /**
