@@ -1,4 +1,4 @@
-import { currency as currencyOf, formatMoney, type Currency } from '@patron/core'
+import { currency as currencyOf, type Currency } from '@patron/core'
 import { reference } from './state/reference'
 import { useStore } from './state/store'
 
@@ -35,11 +35,14 @@ export function formatterFor(code: string, locale: string, timeZone?: string): F
   })()
   const unit = 10 ** c.exponent
   const nf = new Intl.NumberFormat(locale)
+  // One money format per currency and locale (what formatMoney in @patron/core builds per call).
+  const moneyFormat = new Intl.NumberFormat(locale, { style: 'currency', currency: c.code, minimumFractionDigits: c.exponent, maximumFractionDigits: c.exponent })
+  const money = (m: number) => moneyFormat.format(m / unit)
   const f: Formatter = {
     currency: c,
     locale,
-    money: (m) => formatMoney(m, c, locale),
-    minus: (m) => (m === 0 ? '' : `−${formatMoney(Math.abs(m), c, locale)}`),
+    money,
+    minus: (m) => (m === 0 ? '' : `−${money(Math.abs(m))}`),
     points: (n) => nf.format(n),
     parseMajor: (text) => {
       const t = text.trim().replace(',', '.')

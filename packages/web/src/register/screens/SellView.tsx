@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react'
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type RefObject } from 'react'
 import { isPatronError, type EarnResult, type PricedSale } from '@patron/core'
 import { api } from '../../api/client'
 import type { CustomerView, Page, ProductView } from '../../api/types'
@@ -25,6 +25,11 @@ import { ParkedDialog } from '../components/ParkedDialog'
 /** A member card's code as Patron issues it (P and nine letters or digits); own codes may differ. */
 const CARD_CODE = /^P[2-9A-HJKMNP-Z]{9}$/
 
+/** Keys closer together than this come from a scanner (or a paste-like burst), not a person. */
+const SCANNER_GAP_MS = 30
+/** Tiles shown for a category (search shows at most catalog.search's 60). */
+const MAX_TILES = 120
+
 const TILE_HUES = ['#0f766e', '#9a5b00', '#6d28d9', '#b42318', '#1d4ed8', '#137a3a', '#a21caf', '#0e7490', '#92400e', '#4338ca', '#be123c']
 
 /** The selling screen: catalogue on the left (search, categories, tiles), the order on the right. */
@@ -33,19 +38,14 @@ export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { o
   const ref = useStore(reference)!
   const staff = useStore(session, (s) => s.staff)!
   const t = useStore(terminal)!
-  const catStatus = useStore(catalog.status)
   const f = useFormat()
   const toast = useToast()
   const approve = useApproval()
-  const [query, setQuery] = useState('')
-  const [category, setCategory] = useState<string | null>(null)
-  const [highlight, setHighlight] = useState(0)
   const [selected, setSelected] = useState<string | null>(null)
   const [dialog, setDialog] = useState<null | 'member' | 'discount' | 'parked' | 'void'>(null)
   const [editing, setEditing] = useState<string | null>(null)
   const [weighing, setWeighing] = useState<ProductView | null>(null)
   const [flash, setFlash] = useState<string | null>(null)
-  const [scanError, setScanError] = useState<string | null>(null)
   const search = useRef<HTMLInputElement>(null)
   const detector = useRef(new ScanDetector())
   const linesEnd = useRef<HTMLDivElement>(null)
@@ -79,12 +79,6 @@ export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { o
   const earn: EarnResult | null = useMemo(() => previewEarn(rules, priced, cart.member, ref.store), [rules, priced, cart.member, ref.store])
   const needs = approvalNeeded(cart, priced, staff)
 
-  // catalogue view
-  const categories = catalog.categories.filter((c) => catalog.inCategory(c.id).length > 0)
-  // catStatus.version: the catalogue changed (a refresh), so the same query has new results.
-  const results = useMemo(() => (query.trim() ? catalog.search(query) : catalog.inCategory(category)), [query, category, catStatus.version])
-
-  useEffect(() => setHighlight(0), [query, category])
   useEffect(() => {
     if (!selected && cart.lines.length > 0) return
     if (selected && !cart.lines.some((l) => l.key === selected)) setSelected(cart.lines.at(-1)?.key ?? null)
@@ -93,6 +87,11 @@ export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { o
   function setCart(next: Cart) {
     cartStore.set(next)
   }
+
+  // The tiles get one stable callback, so a render of the sale does not re-render them.
+  const addRef = useRef<(p: ProductView) => void>(() => {})
+  addRef.current = add
+  const onTile = useCallback((p: ProductView) => addRef.current(p), [])
 
   function add(p: ProductView) {
     if (p.weighed) {
@@ -112,88 +111,6 @@ export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { o
     setCart(r.cart)
     setSelected(r.key)
     setWeighing(null)
-  }
-
-  /** Enter in the search field: a scanned or typed barcode/SKU, else the highlighted result. */
-  function onSearchKey(e: ReactKeyboardEvent<HTMLInputElement>) {
-    detector.current.key(e.nativeEvent)
-    if (e.key === 'ArrowDown') {
-      e.preventDefault()
-      setHighlight((h) => Math.min(h + 1, results.length - 1))
-      return
-    }
-    if (e.key === 'ArrowUp') {
-      e.preventDefault()
-      setHighlight((h) => Math.max(h - 1, 0))
-      return
-    }
-    if (e.key === 'Escape') {
-      setQuery('')
-      setScanError(null)
-      return
-    }
-    if (e.key !== 'Enter') return
-    e.preventDefault()
-    const scanned = detector.current.take()
-    const text = query.trim()
-    const code = scanned ?? text
-    if (!code) return
-    // The whole field first (a scan into an empty field), then what was typed at scanner speed
-    // (a scan after text already in the field).
-    const byCode = catalog.lookupCode(text) ?? (scanned ? catalog.lookupCode(scanned) : undefined)
-    if (byCode) {
-      add(byCode)
-      setQuery('')
-      setScanError(null)
-      beep('ok')
-      return
-    }
-    // No product has this code: a scanned code, or one shaped like a member card (P + 9), may be
-    // a member's card. The member search matches card codes exactly.
-    const cardCode = (scanned ?? text).trim().toUpperCase()
-    if ((scanned || CARD_CODE.test(cardCode)) && /^[A-Z0-9]{4,32}$/.test(cardCode)) {
-      setQuery('')
-      void memberByCard(cardCode).then((found) => {
-        if (!found) notFound(code, text, scanned)
-      })
-      return
-    }
-    notFound(code, text, scanned)
-  }
-
-  /** Finds the member whose card this is and puts them on the sale; false when there is none. */
-  async function memberByCard(code: string): Promise<boolean> {
-    try {
-      const page = await api.get<Page<CustomerView>>(`/customers?q=${encodeURIComponent(code)}&limit=5`)
-      const c = page.items.find((x) => x.cardCode?.toUpperCase() === code)
-      if (!c) return false
-      beep('ok')
-      await attachMember(c)
-      toast.show({ kind: 'success', title: `${c.name ?? c.phone ?? c.email ?? 'Member'} added to the sale`, message: `Card ${c.cardCode}` })
-      return true
-    } catch {
-      return false
-    }
-  }
-
-  function notFound(code: string, text: string, scanned: string | null) {
-    // A code that looks like a barcode (digits) and matches nothing is a failed scan. Anything
-    // else typed fast (a person typing quickly, a scanned SKU) falls back to the search.
-    const results = text ? catalog.search(text) : []
-    if (/^\d{6,}$/.test(code) || /^\d{4,}$/.test(text) || (scanned && results.length === 0)) {
-      beep('error')
-      setScanError(/^\d{4,}$/.test(text) ? text : code)
-      setQuery('')
-      return
-    }
-    const pick = results[highlight]
-    if (pick) {
-      add(pick)
-      setQuery('')
-    } else {
-      beep('error')
-      toast.show({ kind: 'warning', title: catalog.status.get().ready ? `Nothing matches “${text}”` : 'The catalogue is still loading; try again in a moment' })
-    }
   }
 
   // Typing anywhere goes to the search field: a scanner needs no click first.
@@ -295,96 +212,11 @@ export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { o
     Enter: () => selected && setEditing(selected),
   })
 
-  const catIndex = new Map(catalog.categories.map((c, i) => [c.id, i]))
-  const hue = (categoryId: string | null) => TILE_HUES[(categoryId ? catIndex.get(categoryId) ?? 0 : 0) % TILE_HUES.length]
   const count = cartItemCount(cart)
 
   return (
     <div className="sell">
-      <section className="catalog" aria-label="Products">
-        <div className="catalog__search">
-          <div className={cx('searchbox', scanError && 'searchbox--error')}>
-            <IconSearch />
-            <input
-              ref={search}
-              type="search"
-              value={query}
-              onChange={(e) => {
-                setQuery(e.target.value)
-                setScanError(null)
-              }}
-              onKeyDown={onSearchKey}
-              placeholder="Search products or scan a barcode"
-              aria-label="Search products or scan a barcode"
-              autoComplete="off"
-              spellCheck={false}
-            />
-            {query ? (
-              <button type="button" className="searchbox__clear" onClick={() => setQuery('')} aria-label="Clear search">
-                <IconX size={18} />
-              </button>
-            ) : (
-              <span className="searchbox__hint">
-                <IconScan size={18} /> <Kbd>F2</Kbd>
-              </span>
-            )}
-          </div>
-          {scanError ? (
-            <div className="scan-error" role="alert">
-              <strong>Unknown barcode {scanError}</strong>
-              <span>No product has this code. Check the item or search by name.</span>
-              <IconButton size="sm" label="Dismiss" icon={<IconX size={18} />} onClick={() => setScanError(null)} />
-            </div>
-          ) : null}
-        </div>
-        {!query ? (
-          <div className="chips" role="tablist" aria-label="Categories">
-            <button type="button" role="tab" aria-selected={category === null} className={cx('chip', category === null && 'is-active')} onClick={() => setCategory(null)}>
-              All
-            </button>
-            {categories.map((c) => (
-              <button key={c.id} type="button" role="tab" aria-selected={category === c.id} className={cx('chip', category === c.id && 'is-active')} onClick={() => setCategory(c.id)} style={{ ['--chip-hue' as string]: hue(c.id) }}>
-                <span className="chip__dot" />
-                {c.name}
-              </button>
-            ))}
-          </div>
-        ) : (
-          <div className="catalog__results-head">
-            {results.length === 0 ? 'No products match' : `${results.length}${results.length >= 60 ? '+' : ''} ${results.length === 1 ? 'product' : 'products'} · Enter adds the highlighted one`}
-          </div>
-        )}
-        <div className="tiles" role="list">
-          {!catStatus.ready && results.length === 0 ? (
-            <EmptyState title="Loading the catalogue…" />
-          ) : results.length === 0 ? (
-            <EmptyState icon={<IconSearch />} title="No products here">
-              {query ? 'Try part of the name, the SKU or the barcode.' : 'This category is empty.'}
-            </EmptyState>
-          ) : (
-            results.slice(0, 120).map((p, i) => (
-              <button
-                key={p.id}
-                type="button"
-                role="listitem"
-                className={cx('tile', query && i === highlight && 'is-highlighted')}
-                style={{ ['--tile-hue' as string]: hue(p.categoryId) }}
-                onClick={() => add(p)}
-                title={`${p.name} · ${p.sku}${p.barcode ? ` · ${p.barcode}` : ''}`}
-              >
-                <span className="tile__name">{p.name}</span>
-                <span className="tile__foot">
-                  <span className="tile__price">
-                    {f.money(p.priceMinor)}
-                    {p.weighed ? <small>/kg</small> : null}
-                  </span>
-                  {p.weighed ? <IconScale size={16} /> : null}
-                </span>
-              </button>
-            ))
-          )}
-        </div>
-      </section>
+      <CatalogPanel searchRef={search} detector={detector.current} onAdd={onTile} />
 
       <section className="order" aria-label="Current sale">
         <MemberPanel member={cart.member} earn={earn} pointsName={pointsName} program={ref.program} onFind={() => setDialog('member')} onRemove={removeMember}>
@@ -518,6 +350,234 @@ export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { o
     </div>
   )
 }
+
+/**
+ * The catalogue side: search field, category chips and tiles. It owns the search state, so a
+ * keystroke re-renders this panel only, not the sale (lines, totals, member, dialogs).
+ */
+const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: { searchRef: RefObject<HTMLInputElement | null>; detector: ScanDetector; onAdd: (p: ProductView) => void }) {
+  const catStatus = useStore(catalog.status)
+  const f = useFormat()
+  const toast = useToast()
+  // query: what the field shows; searchQuery: what the results are for. They differ only while
+  // keys arrive at scanner speed (no search per barcode digit), and results follow searchQuery
+  // deferred, so the field's echo never waits for them.
+  const [query, setQueryText] = useState('')
+  const [searchQuery, setSearchQuery] = useState('')
+  const shownQuery = useDeferredValue(searchQuery)
+  const lastInputAt = useRef(0)
+  const searchTimer = useRef<number | undefined>(undefined)
+  const [category, setCategory] = useState<string | null>(null)
+  const [highlight, setHighlight] = useState(0)
+  const [scanError, setScanError] = useState<string | null>(null)
+
+  // catalogue view (catStatus.version: the catalogue changed, so chips and results are re-read)
+  const categories = catalog.nonEmptyCategories() // memoised in the catalogue, per version
+  const results = useMemo(() => (shownQuery.trim() ? catalog.search(shownQuery) : catalog.inCategory(category, MAX_TILES)), [shownQuery, category, catStatus.version])
+
+  /** Sets the search text; the highlight goes back to the first result in the same update. */
+  function setQuery(text: string) {
+    setQueryText(text)
+    setHighlight(0)
+    window.clearTimeout(searchTimer.current)
+    const now = performance.now()
+    const fast = text !== '' && now - lastInputAt.current < SCANNER_GAP_MS
+    lastInputAt.current = now
+    if (fast) searchTimer.current = window.setTimeout(() => setSearchQuery(text), SCANNER_GAP_MS + 10)
+    else setSearchQuery(text)
+  }
+  useEffect(() => () => window.clearTimeout(searchTimer.current), [])
+
+  function chooseCategory(id: string | null) {
+    setCategory(id)
+    setHighlight(0)
+  }
+
+  const hue = useMemo(() => {
+    const catIndex = new Map(catalog.categories.map((c, i) => [c.id, i]))
+    return (categoryId: string | null) => TILE_HUES[(categoryId ? catIndex.get(categoryId) ?? 0 : 0) % TILE_HUES.length]
+  }, [catStatus.version])
+
+  /** Enter in the search field: a scanned or typed barcode/SKU, else the highlighted result. */
+  function onSearchKey(e: ReactKeyboardEvent<HTMLInputElement>) {
+    detector.key(e.nativeEvent)
+    if (e.key === 'ArrowDown') {
+      e.preventDefault()
+      setHighlight((h) => Math.min(h + 1, results.length - 1))
+      return
+    }
+    if (e.key === 'ArrowUp') {
+      e.preventDefault()
+      setHighlight((h) => Math.max(h - 1, 0))
+      return
+    }
+    if (e.key === 'Escape') {
+      setQuery('')
+      setScanError(null)
+      return
+    }
+    if (e.key !== 'Enter') return
+    e.preventDefault()
+    const scanned = detector.take()
+    const text = query.trim()
+    const code = scanned ?? text
+    if (!code) return
+    // The whole field first (a scan into an empty field), then what was typed at scanner speed
+    // (a scan after text already in the field).
+    const byCode = catalog.lookupCode(text) ?? (scanned ? catalog.lookupCode(scanned) : undefined)
+    if (byCode) {
+      onAdd(byCode)
+      setQuery('')
+      setScanError(null)
+      beep('ok')
+      return
+    }
+    // No product has this code: a scanned code, or one shaped like a member card (P + 9), may be
+    // a member's card. The member search matches card codes exactly.
+    const cardCode = (scanned ?? text).trim().toUpperCase()
+    if ((scanned || CARD_CODE.test(cardCode)) && /^[A-Z0-9]{4,32}$/.test(cardCode)) {
+      setQuery('')
+      void memberByCard(cardCode).then((found) => {
+        if (!found) notFound(code, text, scanned)
+      })
+      return
+    }
+    notFound(code, text, scanned)
+  }
+
+  /** Finds the member whose card this is and puts them on the sale; false when there is none. */
+  async function memberByCard(code: string): Promise<boolean> {
+    try {
+      const page = await api.get<Page<CustomerView>>(`/customers?q=${encodeURIComponent(code)}&limit=5`)
+      const c = page.items.find((x) => x.cardCode?.toUpperCase() === code)
+      if (!c) return false
+      beep('ok')
+      await attachMember(c)
+      toast.show({ kind: 'success', title: `${c.name ?? c.phone ?? c.email ?? 'Member'} added to the sale`, message: `Card ${c.cardCode}` })
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  function notFound(code: string, text: string, scanned: string | null) {
+    // A code that looks like a barcode (digits) and matches nothing is a failed scan. Anything
+    // else typed fast (a person typing quickly, a scanned SKU) falls back to the search.
+    const results = text ? catalog.search(text) : []
+    if (/^\d{6,}$/.test(code) || /^\d{4,}$/.test(text) || (scanned && results.length === 0)) {
+      beep('error')
+      setScanError(/^\d{4,}$/.test(text) ? text : code)
+      setQuery('')
+      return
+    }
+    const pick = results[highlight]
+    if (pick) {
+      onAdd(pick)
+      setQuery('')
+    } else {
+      beep('error')
+      toast.show({ kind: 'warning', title: catalog.status.get().ready ? `Nothing matches “${text}”` : 'The catalogue is still loading; try again in a moment' })
+    }
+  }
+
+  return (
+      <section className="catalog" aria-label="Products">
+        <div className="catalog__search">
+          <div className={cx('searchbox', scanError && 'searchbox--error')}>
+            <IconSearch />
+            <input
+              ref={searchRef}
+              type="search"
+              value={query}
+              onChange={(e) => {
+                setQuery(e.target.value)
+                setScanError(null)
+              }}
+              onKeyDown={onSearchKey}
+              placeholder="Search products or scan a barcode"
+              aria-label="Search products or scan a barcode"
+              autoComplete="off"
+              spellCheck={false}
+            />
+            {query ? (
+              <button type="button" className="searchbox__clear" onClick={() => setQuery('')} aria-label="Clear search">
+                <IconX size={18} />
+              </button>
+            ) : (
+              <span className="searchbox__hint">
+                <IconScan size={18} /> <Kbd>F2</Kbd>
+              </span>
+            )}
+          </div>
+          {scanError ? (
+            <div className="scan-error" role="alert">
+              <strong>Unknown barcode {scanError}</strong>
+              <span>No product has this code. Check the item or search by name.</span>
+              <IconButton size="sm" label="Dismiss" icon={<IconX size={18} />} onClick={() => setScanError(null)} />
+            </div>
+          ) : null}
+        </div>
+        {!shownQuery ? (
+          <div className="chips" role="tablist" aria-label="Categories">
+            <button type="button" role="tab" aria-selected={category === null} className={cx('chip', category === null && 'is-active')} onClick={() => chooseCategory(null)}>
+              All
+            </button>
+            {categories.map((c) => (
+              <button key={c.id} type="button" role="tab" aria-selected={category === c.id} className={cx('chip', category === c.id && 'is-active')} onClick={() => chooseCategory(c.id)} style={{ ['--chip-hue' as string]: hue(c.id) }}>
+                <span className="chip__dot" />
+                {c.name}
+              </button>
+            ))}
+          </div>
+        ) : (
+          <div className="catalog__results-head">
+            {results.length === 0 ? 'No products match' : `${results.length}${results.length >= 60 ? '+' : ''} ${results.length === 1 ? 'product' : 'products'} · Enter adds the highlighted one`}
+          </div>
+        )}
+        <ProductTiles results={results} query={shownQuery} highlight={shownQuery ? highlight : -1} ready={catStatus.ready} hue={hue} money={f.money} onAdd={onAdd} />
+      </section>
+  )
+})
+
+/** The product tiles: memoised, so typing or a change of the sale re-renders them only when their results change. */
+const ProductTiles = memo(function ProductTiles({ results, query, highlight, ready, hue, money, onAdd }: { results: ProductView[]; query: string; highlight: number; ready: boolean; hue: (categoryId: string | null) => string; money: (minor: number) => string; onAdd: (p: ProductView) => void }) {
+  return (
+    <div className="tiles" role="list">
+      {!ready && results.length === 0 ? (
+        <EmptyState title="Loading the catalogue…" />
+      ) : results.length === 0 ? (
+        <EmptyState icon={<IconSearch />} title="No products here">
+          {query ? 'Try part of the name, the SKU or the barcode.' : 'This category is empty.'}
+        </EmptyState>
+      ) : (
+        results.slice(0, MAX_TILES).map((p, i) => <Tile key={p.id} product={p} highlighted={i === highlight} hue={hue(p.categoryId)} money={money} onAdd={onAdd} />)
+      )}
+    </div>
+  )
+})
+
+/** One product tile; memoised, so a new list of results re-renders only the tiles that changed. */
+const Tile = memo(function Tile({ product: p, highlighted, hue, money, onAdd }: { product: ProductView; highlighted: boolean; hue: string; money: (minor: number) => string; onAdd: (p: ProductView) => void }) {
+  return (
+    <button
+      type="button"
+      role="listitem"
+      className={cx('tile', highlighted && 'is-highlighted')}
+      style={{ ['--tile-hue' as string]: hue }}
+      onClick={() => onAdd(p)}
+      title={`${p.name} · ${p.sku}${p.barcode ? ` · ${p.barcode}` : ''}`}
+    >
+      <span className="tile__name">{p.name}</span>
+      <span className="tile__foot">
+        <span className="tile__price">
+          {money(p.priceMinor)}
+          {p.weighed ? <small>/kg</small> : null}
+        </span>
+        {p.weighed ? <IconScale size={16} /> : null}
+      </span>
+    </button>
+  )
+})
 
 function VoidDialog({ open, onClose, onConfirm, total }: { open: boolean; onClose: () => void; onConfirm: () => void; total: string }) {
   return (

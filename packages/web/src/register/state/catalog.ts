@@ -23,6 +23,50 @@ export interface CatalogStatus {
 
 const PAGE = 500
 
+/** Between the entries of SearchIndex.text: never in a query typed or scanned. */
+const SEP = '\u0001'
+
+interface SearchIndex {
+  data: number
+  /** Product id → position in `sorted`. */
+  position: Map<string, number>
+  /** Every distinct word of the names (split on spaces), sorted by code unit. */
+  words: string[]
+  /** For words[j]: the products (positions in `sorted`, ascending) whose name starts with it, and those with it later in the name. */
+  firstOf: number[][]
+  laterOf: number[][]
+  /** Every product's haystack in name order, joined by SEP; `starts[i]` is where product i's begins. */
+  text: string
+  starts: Int32Array
+  /** Per-search marks (products already in the results), reused: a search bumps `stamp`. */
+  seen: Uint32Array
+  stamp: number
+}
+
+/** First position in `a` (sorted) whose value is ≥ x. */
+function lowerBound(a: readonly string[], x: string): number {
+  let lo = 0
+  let hi = a.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (a[mid] < x) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** First position in `a` (sorted) whose value is > x. */
+function upperBound(a: Int32Array, x: number): number {
+  let lo = 0
+  let hi = a.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (a[mid] <= x) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
 /**
  * The catalogue in the browser: every active product in memory (search and barcode lookup
  * never wait for the network), persisted in IndexedDB, refreshed incrementally with
@@ -35,6 +79,10 @@ export class Catalog {
   private sorted: Entry[] = []
   categories: CategoryView[] = load<CategoryView[]>('categories', [])
   private syncing: Promise<void> | null = null
+  /** Bumped whenever the products in memory change; the memos below are per data version. */
+  private dataVersion = 0
+  private index: SearchIndex | null = null
+  private nonEmptyMemo: { data: number; categories: CategoryView[]; result: CategoryView[] } | null = null
 
   get(id: string): ProductView | undefined {
     return this.entries.get(id)?.product
@@ -50,29 +98,126 @@ export class Catalog {
     return this.sorted
   }
 
-  inCategory(categoryId: string | null): ProductView[] {
-    return this.sorted.filter((e) => categoryId === null || e.product.categoryId === categoryId).map((e) => e.product)
+  /** The products of a category (all for null), in name order; at most `limit` (the rest is not computed). */
+  inCategory(categoryId: string | null, limit = Infinity): ProductView[] {
+    const out: ProductView[] = []
+    for (const e of this.sorted) {
+      if (out.length >= limit) break
+      if (categoryId === null || e.product.categoryId === categoryId) out.push(e.product)
+    }
+    return out
+  }
+
+  /** The categories that have at least one product: computed once per catalogue version. */
+  nonEmptyCategories(): CategoryView[] {
+    const m = this.nonEmptyMemo
+    if (m && m.data === this.dataVersion && m.categories === this.categories) return m.result
+    const used = new Set<string | null>()
+    for (const e of this.sorted) used.add(e.product.categoryId)
+    const result = this.categories.filter((c) => used.has(c.id))
+    this.nonEmptyMemo = { data: this.dataVersion, categories: this.categories, result }
+    return result
   }
 
   /**
-   * Search as you type: name prefix first, then a word of the name, then anywhere in name, SKU
-   * or barcode. One pass over the products in memory (100k in a few ms).
+   * Search as you type, ranked: an exact barcode or SKU first, then name prefix, then a word of
+   * the name, then anywhere in name, SKU or barcode; name order within each rank. Uses an index
+   * built once per catalogue version (see SearchIndex), so a keystroke does not scan every product.
    */
   search(query: string, limit = 60): ProductView[] {
     const q = query.trim().toLowerCase()
-    if (!q) return []
-    const first: ProductView[] = []
-    const word: ProductView[] = []
-    const rest: ProductView[] = []
-    for (const e of this.sorted) {
-      if (e.nameLower.startsWith(q)) first.push(e.product)
-      else if (e.haystack.includes(q)) {
-        if (e.nameLower.includes(' ' + q)) word.push(e.product)
-        else rest.push(e.product)
+    if (!q || limit <= 0) return []
+    const ix = this.searchIndex()
+    const sorted = this.sorted
+    const stamp = ++ix.stamp
+    const seen = ix.seen
+    const out: ProductView[] = []
+    const exact = this.lookupCode(query)
+    if (exact) {
+      const i = ix.position.get(exact.id)
+      if (i !== undefined) {
+        out.push(exact)
+        seen[i] = stamp
       }
-      if (first.length >= limit) break
     }
-    return [...first, ...word, ...rest].slice(0, limit)
+    // Ranks 1 and 2 come from the words of the names: the products with a word that starts with
+    // the query's first word are the candidates, then checked against the whole query.
+    const take = (candidates: number[], matches: (name: string) => boolean) => {
+      const list = Int32Array.from(candidates).sort()
+      for (const i of list) {
+        if (out.length >= limit) return
+        if (seen[i] === stamp || !matches(sorted[i].nameLower)) continue
+        seen[i] = stamp
+        out.push(sorted[i].product)
+      }
+    }
+    const head = q.split(' ')[0]
+    const lo = lowerBound(ix.words, head)
+    let hi = lo
+    while (hi < ix.words.length && ix.words[hi].startsWith(head)) hi++
+    const spaced = ' ' + q
+    take(ix.firstOf.slice(lo, hi).flat(), (name) => name.startsWith(q))
+    if (out.length < limit) take(ix.laterOf.slice(lo, hi).flat(), (name) => !name.startsWith(q) && name.includes(spaced))
+    // Rank 3: anywhere in name, SKU or barcode, found with indexOf over one string of them all.
+    if (out.length < limit && !q.includes(SEP)) {
+      const { text, starts } = ix
+      let from = 0
+      while (out.length < limit) {
+        const at = text.indexOf(q, from)
+        if (at < 0) break
+        const i = upperBound(starts, at) - 1
+        if (seen[i] !== stamp) {
+          seen[i] = stamp
+          out.push(sorted[i].product)
+        }
+        from = i + 1 < starts.length ? starts[i + 1] : text.length
+      }
+    }
+    return out
+  }
+
+  /** Builds the search index ahead of the first keystroke (after a load or refresh). */
+  prepareSearch(): void {
+    this.searchIndex()
+  }
+
+  private searchIndex(): SearchIndex {
+    if (this.index?.data === this.dataVersion) return this.index
+    const sorted = this.sorted
+    const position = new Map<string, number>()
+    const byWord = new Map<string, { first: number[]; later: number[] }>()
+    const starts = new Int32Array(sorted.length)
+    const parts: string[] = []
+    let offset = 0
+    for (let i = 0; i < sorted.length; i++) {
+      const e = sorted[i]
+      position.set(e.product.id, i)
+      const ws = e.nameLower.split(' ')
+      for (let k = 0; k < ws.length; k++) {
+        const w = ws[k]
+        if (!w) continue
+        let lists = byWord.get(w)
+        if (!lists) byWord.set(w, (lists = { first: [], later: [] }))
+        const list = k === 0 ? lists.first : lists.later
+        if (list.at(-1) !== i) list.push(i) // a word twice in a name: the product once
+      }
+      starts[i] = offset
+      parts.push(e.haystack)
+      offset += e.haystack.length + SEP.length
+    }
+    const words = [...byWord.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    this.index = {
+      data: this.dataVersion,
+      position,
+      words,
+      firstOf: words.map((w) => byWord.get(w)!.first),
+      laterOf: words.map((w) => byWord.get(w)!.later),
+      text: parts.join(SEP),
+      starts,
+      seen: new Uint32Array(sorted.length),
+      stamp: 0,
+    }
+    return this.index
   }
 
   async loadCached(): Promise<void> {
@@ -97,6 +242,8 @@ export class Catalog {
     this.entries.clear()
     this.byCode.clear()
     this.sorted = []
+    this.dataVersion++
+    this.index = null
     this.status.set((s) => ({ ...s, ready: false, syncedAt: null, version: s.version + 1, count: 0 }))
   }
 
@@ -153,6 +300,10 @@ export class Catalog {
       this.byCode.set(p.sku.toUpperCase(), p)
     }
     this.sorted = [...this.entries.values()].sort((a, b) => a.nameLower.localeCompare(b.nameLower))
+    this.dataVersion++
+    this.index = null
+    // The index is built once per version, soon after the change rather than on the first keystroke.
+    setTimeout(() => this.prepareSearch(), 0)
   }
 }
 

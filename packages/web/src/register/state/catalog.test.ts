@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest'
+import type { ProductView } from '../../api/types'
+import { Catalog } from './catalog'
+
+/** The search as it was before the index (a scan of every product), to compare against. */
+function scanSearch(products: ProductView[], query: string, limit = 60): ProductView[] {
+  const q = query.trim().toLowerCase()
+  if (!q) return []
+  const sorted = products
+    .filter((p) => p.active)
+    .map((p) => ({ p, nameLower: p.name.toLowerCase(), haystack: `${p.name.toLowerCase()}\u0000${p.sku.toLowerCase()}\u0000${(p.barcode ?? '').toLowerCase()}` }))
+    .sort((a, b) => a.nameLower.localeCompare(b.nameLower))
+  const first: ProductView[] = []
+  const word: ProductView[] = []
+  const rest: ProductView[] = []
+  for (const e of sorted) {
+    if (e.nameLower.startsWith(q)) first.push(e.p)
+    else if (e.haystack.includes(q)) {
+      if (e.nameLower.includes(' ' + q)) word.push(e.p)
+      else rest.push(e.p)
+    }
+    if (first.length >= limit) break
+  }
+  return [...first, ...word, ...rest].slice(0, limit)
+}
+
+const BRANDS = ['Alpen', 'Bio Gold', 'Choco', 'Dark', 'Éclair', 'milk', 'Milka', 'Oat', 'Zebra']
+const ITEMS = ['Chocolate', 'Dark Chocolate', 'Oat Milk', 'Coffee Beans', 'Apple Juice', 'choc chip cookies', 'Bread']
+
+function products(n: number): ProductView[] {
+  let seed = 7
+  const rnd = (k: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648
+    return seed % k
+  }
+  return Array.from({ length: n }, (_, i) => ({
+    id: `p${i}`,
+    sku: `SKU-${String(i).padStart(5, '0')}`,
+    barcode: i % 5 === 0 ? null : String(4000000000000 + i * 7919),
+    name: `${BRANDS[rnd(BRANDS.length)]} ${ITEMS[rnd(ITEMS.length)]} ${100 + rnd(900)}g`,
+    priceMinor: 100 + i,
+    categoryId: i % 3 === 0 ? 'c1' : i % 3 === 1 ? 'c2' : null,
+    active: i % 50 !== 7,
+    weighed: false,
+  })) as unknown as ProductView[]
+}
+
+function catalogOf(list: ProductView[]): Catalog {
+  const c = new Catalog()
+  ;(c as unknown as { upsert(p: ProductView[]): void }).upsert(list)
+  return c
+}
+
+describe('Catalog.search', () => {
+  const list = products(3000)
+  const c = catalogOf(list)
+  const ids = (ps: ProductView[]) => ps.map((p) => p.id)
+
+  it('ranks as the scan did: name prefix, a word of the name, then anywhere', () => {
+    for (const q of ['a', 'c', 'ch', 'choc', 'chocolate', 'dark choc', 'milk', 'oat m', 'ocolat', '12', '500g', 'sku-0001', 'bio gold a', 'éc', 'zz', ' Dark ', 'e b', '0000']) {
+      for (const limit of [60, 5, 1000]) {
+        const want = scanSearch(list, q, limit)
+        const exact = c.lookupCode(q)
+        const got = c.search(q, limit)
+        if (exact) expect(got[0].id).toBe(exact.id)
+        expect(ids(got.filter((p) => p.id !== exact?.id)), `${q} / ${limit}`).toEqual(ids(want.filter((p) => p.id !== exact?.id)).slice(0, exact ? limit - 1 : limit))
+      }
+    }
+  })
+
+  it('puts an exact barcode or SKU first', () => {
+    const p = list[12]
+    expect(c.search(p.barcode!)[0].id).toBe(p.id)
+    expect(c.search(p.sku.toLowerCase())[0].id).toBe(p.id)
+  })
+
+  it('sees a change of the catalogue', () => {
+    const d = catalogOf(list)
+    expect(d.search('quux')).toEqual([])
+    ;(d as unknown as { upsert(p: ProductView[]): void }).upsert([{ ...list[3], name: 'Quux Bar' }])
+    expect(ids(d.search('quux'))).toEqual([list[3].id])
+    expect(d.search('zebra chocolate').length).toBeGreaterThan(0)
+  })
+})
+
+describe('Catalog categories', () => {
+  it('lists the non-empty categories once per version and limits a category view', () => {
+    const c = catalogOf(products(300))
+    c.categories = [
+      { id: 'c1', name: 'One' },
+      { id: 'c2', name: 'Two' },
+      { id: 'c3', name: 'Empty' },
+    ] as never
+    const a = c.nonEmptyCategories()
+    expect(a.map((x) => x.id)).toEqual(['c1', 'c2'])
+    expect(c.nonEmptyCategories()).toBe(a)
+    expect(c.inCategory(null, 120)).toHaveLength(120)
+    expect(c.inCategory('c1', 10).every((p) => p.categoryId === 'c1')).toBe(true)
+    expect(c.inCategory('c1')).toHaveLength(c.all().filter((e) => e.product.categoryId === 'c1').length)
+  })
+})
