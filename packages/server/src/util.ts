@@ -41,7 +41,3 @@ export function randomCode(length: number): string {
   for (let i = 0; i < length; i++) out += alphabet[bytes[i] % alphabet.length]
   return out
 }
-
-export function parseJson<T>(text: string | null): T | null {
-  return text === null ? null : (JSON.parse(text) as T)
-}

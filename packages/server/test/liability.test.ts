@@ -6,7 +6,6 @@ import { runDailyJobs } from '../src/jobs/daily'
 
 const BEANS = 1840
 const MUG = 999
-const DAY = 86_400_000
 
 // 1 pt per 1.00; 100 points pay 1.00; points expire a month after they are earned.
 const rules: ProgramRules = { ...defaultRules('points'), pointsTender: { pointsPerUnit: 100 }, expiry: { kind: 'rolling', months: 1 }, costPerPointMinor: '0.5' }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { PatronError } from '@patron/core'
-import type { Access, AppContext, Principal, Role } from '../context'
+import type { Access, AppContext, Principal } from '../context'
 import { nowIso, sha256 } from '../util'
 import { TtlCache } from '../cache'
 import type { Row } from '../db/schema'
@@ -157,8 +157,4 @@ export function assertStoreAccess(p: Principal, storeId: string): void {
   if (p.kind === 'staff' && p.storeIds && !p.storeIds.includes(storeId)) {
     throw new PatronError('STAFF_NOT_IN_STORE', 'You are not assigned to this store', { storeId })
   }
-}
-
-export function isRole(p: Principal, roles: Role[]): boolean {
-  return p.kind === 'staff' && roles.includes(p.role)
 }

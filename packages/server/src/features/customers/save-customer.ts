@@ -1,7 +1,7 @@
 import { PatronError } from '@patron/core'
 import type { AppContext } from '../../context'
 import type { Trx } from '../../db/writer'
-import type { Database, Row } from '../../db/schema'
+import type { Row } from '../../db/schema'
 import { newId, nowIso, randomCode } from '../../util'
 import { normalisePhone } from './customers.queries'
 import { claimReferral } from '../loyalty/claim-referral'

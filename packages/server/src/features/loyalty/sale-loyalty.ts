@@ -11,7 +11,7 @@ import {
 } from '@patron/core'
 import type { AppContext, Principal } from '../../context'
 import type { Trx } from '../../db/writer'
-import type { Database, Row } from '../../db/schema'
+import type { Row } from '../../db/schema'
 import { creditPoints, lotExpiry, pointsEarnedOnLocalDay, recordSaleVisit, spendPoints, type ProgramVersion } from './loyalty.queries'
 import { forUpdate, rawQuery } from '../../db/raw'
 import { settleReferral, type ReferralOutcome } from './referrals'

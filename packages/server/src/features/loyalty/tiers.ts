@@ -19,41 +19,22 @@ export function sameDateNextYear(at: string): string {
  */
 export async function tierMetric(trx: Trx, rules: ProgramRules, customerId: string, at: string, extra: { points: number; eligibleMinor: number }): Promise<number> {
   const since = new Date(Date.parse(at) - YEAR_MS).toISOString()
-  if (rules.tierMetric === 'spend') {
-    const sold = await trx
-      .selectFrom('sales')
-      .select(sql<number>`coalesce(sum(eligible_minor), 0)`.as('v'))
-      .where('customer_id', '=', customerId)
-      .where('status', '=', 'completed')
-      .where('sold_at', '>', since)
-      .where('sold_at', '<=', at)
-      .executeTakeFirstOrThrow()
-    const back = await trx
-      .selectFrom('refund_lines as rl')
-      .innerJoin('refunds as r', 'r.id', 'rl.refund_id')
-      .innerJoin('sales as s', 's.id', 'r.sale_id')
-      .select(sql<number>`coalesce(sum(rl.eligible_minor), 0)`.as('v'))
-      .where('s.customer_id', '=', customerId)
-      .where('s.sold_at', '>', since)
-      .executeTakeFirstOrThrow()
-    return Number(sold.v) - Number(back.v) + extra.eligibleMinor
-  }
-  const earned = await trx
-    .selectFrom('sales')
-    .select(sql<number>`coalesce(sum(qualifying_points), 0)`.as('v'))
-    .where('customer_id', '=', customerId)
-    .where('status', '=', 'completed')
-    .where('sold_at', '>', since)
-    .where('sold_at', '<=', at)
-    .executeTakeFirstOrThrow()
-  const clawed = await trx
-    .selectFrom('refunds as r')
-    .innerJoin('sales as s', 's.id', 'r.sale_id')
-    .select(sql<number>`coalesce(sum(r.points_clawed_back), 0)`.as('v'))
-    .where('s.customer_id', '=', customerId)
-    .where('s.sold_at', '>', since)
-    .executeTakeFirstOrThrow()
-  return Math.max(0, Number(earned.v) - Number(clawed.v) + extra.points)
+  // One round trip: what the window's sales count for, less what their refunds took back.
+  const row =
+    rules.tierMetric === 'spend'
+      ? await sql<{ v: number }>`select
+          (select coalesce(sum(eligible_minor), 0) from sales
+             where customer_id = ${customerId} and status = 'completed' and sold_at > ${since} and sold_at <= ${at})
+        - (select coalesce(sum(rl.eligible_minor), 0) from refund_lines rl
+             join refunds r on r.id = rl.refund_id join sales s on s.id = r.sale_id
+             where s.customer_id = ${customerId} and s.sold_at > ${since} and s.sold_at <= ${at}) as v`.execute(trx)
+      : await sql<{ v: number }>`select
+          (select coalesce(sum(qualifying_points), 0) from sales
+             where customer_id = ${customerId} and status = 'completed' and sold_at > ${since} and sold_at <= ${at})
+        - (select coalesce(sum(r.points_clawed_back), 0) from refunds r join sales s on s.id = r.sale_id
+             where s.customer_id = ${customerId} and s.sold_at > ${since} and s.sold_at <= ${at}) as v`.execute(trx)
+  const value = Number(row.rows[0].v) + (rules.tierMetric === 'spend' ? extra.eligibleMinor : extra.points)
+  return rules.tierMetric === 'spend' ? value : Math.max(0, value)
 }
 
 function tierIndex(rules: ProgramRules, tierId: string | null): number {

@@ -17,7 +17,7 @@ import {
 } from '@patron/core'
 import { sql } from 'kysely'
 import type { AppContext, Principal } from '../../context'
-import type { Database, Row } from '../../db/schema'
+import type { Row } from '../../db/schema'
 import { assertStoreAccess } from '../../http/auth'
 import { hashRequest, nowIso } from '../../util'
 import { isUniqueViolation } from '../../db/errors'

@@ -1,7 +1,7 @@
 import { PatronError } from '@patron/core'
 import type { AppContext } from '../../context'
 import { forgetSession, newSessionToken } from '../../http/auth'
-import { newId, nowIso, sha256 } from '../../util'
+import { nowIso, sha256 } from '../../util'
 import { findStaffByEmail } from './staff.queries'
 import { verifySecret } from './passwords'
 
@@ -54,4 +54,3 @@ export async function logout(ctx: AppContext, sessionId: string) {
   forgetSession(sessionId)
 }
 
-export { newId }
