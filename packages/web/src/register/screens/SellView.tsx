@@ -1,4 +1,4 @@
-import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type RefObject } from 'react'
+import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type RefObject } from 'react'
 import { isPatronError, type EarnResult, type PricedSale } from '@patron/core'
 import { api } from '../../api/client'
 import type { CustomerView, Page, ProductView } from '../../api/types'
@@ -113,8 +113,10 @@ export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { o
     setWeighing(null)
   }
 
-  // Typing anywhere goes to the search field: a scanner needs no click first.
-  useEffect(() => {
+  // Typing anywhere goes to the search field: a scanner needs no click first. A layout effect,
+  // so the listener is there as soon as the screen is: a scan right after the sell view appears
+  // (the drawer just opened) must not lose its first digits to a not-yet-attached listener.
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (document.querySelector('.dialog')) return
       if (isEditable(e.target) || e.ctrlKey || e.metaKey || e.altKey || e.key.length !== 1 || e.key === ' ') return
@@ -419,7 +421,8 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
     if (e.key !== 'Enter') return
     e.preventDefault()
     const scanned = detector.take()
-    const text = query.trim()
+    // The field's own value, not the last render's state: keys can arrive faster than renders.
+    const text = e.currentTarget.value.trim()
     const code = scanned ?? text
     if (!code) return
     // The whole field first (a scan into an empty field), then what was typed at scanner speed
