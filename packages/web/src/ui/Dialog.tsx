@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react'
+import { useLayoutEffect, useId, useRef, type ReactNode } from 'react'
 import { createPortal } from 'react-dom'
 import { cx } from './cx'
 import { IconX } from './icons'
@@ -27,7 +27,8 @@ export function Dialog({ open, title, onClose, children, footer, size = 'md', de
   const closeRef = useRef(onClose)
   closeRef.current = onClose
 
-  useEffect(() => {
+  // A layout effect: the keys work from the moment the screen shows, not one paint later.
+  useLayoutEffect(() => {
     if (!open) return
     const before = document.activeElement as HTMLElement | null
     const el = panel.current

@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react'
+import { useLayoutEffect, type ReactNode } from 'react'
 import { cx } from './cx'
 import { IconBackspace } from './icons'
 
@@ -34,7 +34,8 @@ export function Keypad({ value, onChange, onEnter, enterLabel, enterDisabled, mo
     onChange(next)
   }
 
-  useEffect(() => {
+  // A layout effect: the keys work from the moment the screen shows, not one paint later.
+  useLayoutEffect(() => {
     if (!captureKeyboard || disabled) return
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react'
+import { useLayoutEffect, useRef } from 'react'
 
 export type ShortcutMap = Record<string, (e: KeyboardEvent) => void>
 
@@ -25,7 +25,8 @@ function isEditable(t: EventTarget | null): boolean {
 export function useShortcuts(map: ShortcutMap, enabled = true): void {
   const ref = useRef(map)
   ref.current = map
-  useEffect(() => {
+  // A layout effect: the keys work from the moment the screen shows, not one paint later.
+  useLayoutEffect(() => {
     if (!enabled) return
     const onKey = (e: KeyboardEvent) => {
       if (document.querySelector('.dialog')) return
