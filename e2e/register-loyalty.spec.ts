@@ -1,46 +1,11 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test'
-import { minor, openDrawerIfClosed, ownerApi, pinLogin, setUpTerminal, shot, stored } from './register'
+import { expect, test } from '@playwright/test'
+import { addByName, balanceOf, findMember, memberWith, minor, openDrawerIfClosed, ownerApi, pinLogin, setUpTerminal, shot, stored } from './register'
 
 // Loyalty at the till: rewards applied from the member panel (points reserved at once, the
 // discount previewed exactly as the server applies it), points as a tender, and a void that
 // gives reserved points back.
 
 test.use({ viewport: { width: 1280, height: 800 } })
-
-interface Member {
-  id: string
-  name: string
-  phone: string
-  email: string | null
-  cardCode: string
-  balance: number
-}
-
-/** A demo member with at least `min` beans (and an email when asked). */
-async function memberWith(api: APIRequestContext, min: number, withEmail = false, skip: string[] = []): Promise<Member> {
-  const list = (await (await api.get('/api/v1/customers?limit=100')).json()).items as Omit<Member, 'balance'>[]
-  for (const c of list) {
-    if (skip.includes(c.id) || (withEmail && !c.email) || !c.phone) continue
-    const l = await (await api.get(`/api/v1/customers/${c.id}/loyalty`)).json()
-    if (l.balance >= min && l.tierId !== 'gold') return { ...c, balance: l.balance }
-  }
-  throw new Error(`no demo member with ${min} beans`)
-}
-
-async function balanceOf(api: APIRequestContext, id: string): Promise<number> {
-  return (await (await api.get(`/api/v1/customers/${id}/loyalty`)).json()).balance
-}
-
-async function addByName(page: Page, name: string) {
-  await page.getByRole('searchbox', { name: /Search products/ }).fill(name)
-  await page.keyboard.press('Enter')
-}
-
-async function findMember(page: Page, term: string) {
-  await page.keyboard.press('F4')
-  await page.getByLabel(/Find a member/).fill(term)
-  await page.locator('.member-row').first().click()
-}
 
 test('a member uses a reward and pays part in points; the server records the total, tenders and points the screen showed', async ({ page, request }) => {
   const api = await ownerApi(request)

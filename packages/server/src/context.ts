@@ -56,4 +56,5 @@ export const SCOPES = [
   'loyalty:write',
   'cash:read',
   'reports:read',
+  'audit:read',
 ] as const

@@ -62,6 +62,8 @@ describe.each(DIALECTS)('rewards, reservations and vouchers on %s', (dialect) =>
     expect(refund.status).toBe(201)
     expect(refund.body.totalMinor).toBe(350)
     expect(refund.body.pointsReturned).toBe(100)
+    expect(refund.body.rewardsRestored).toEqual([{ rewardId: freeCoffee.id, name: 'Free coffee', points: 100 }])
+    expect((await api.get(`/api/v1/sales/${cart}/refunds`)).body.items[0].rewardsRestored).toEqual(refund.body.rewardsRestored)
     expect(await balance(m.id)).toBe(158 + 100 - (8 - 5))
   })
 

@@ -137,6 +137,12 @@ describe.each(DIALECTS)('sales.md worked examples on %s', (dialect) => {
       expect(audit).toHaveLength(1)
       expect(audit[0]).toMatchObject({ actor_type: 'staff', actor_id: staff.manager.id, target_type: 'sale' })
       expect(JSON.parse(audit[0].details!)).toMatchObject({ cashierId: staff.cashier.id, discountMinor: 300 })
+      // A manager reads it through the API, with the approver's name; a cashier may not.
+      const log = await manager.get(`/api/v1/audit-log?action=sale.approval&targetId=${body.id}`)
+      expect(log.status, log.text).toBe(200)
+      expect(log.body.items).toEqual([expect.objectContaining({ actorType: 'staff', actorId: staff.manager.id, actorName: expect.any(String), action: 'sale.approval', targetType: 'sale', targetId: body.id, details: expect.objectContaining({ discountMinor: 300 }) })])
+      expectError(await cashier.get('/api/v1/audit-log'), 403, 'FORBIDDEN')
+      expectError(await manager.get(`/api/v1/audit-log?cursor=abc`), 400, 'VALIDATION_FAILED')
 
       // A manager signed in needs no approval.
       const own = await manager.post('/api/v1/sales', { ...body, id: uuid() })

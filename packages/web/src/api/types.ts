@@ -81,6 +81,16 @@ export interface LoyaltyView {
   lifetimeEarned: number
   salesCount: number
   lastSaleAt: string | null
+  /** Where the member stands in the tiers (absent when the program has none). */
+  tier?: TierProgress | null
+}
+
+export interface TierProgress {
+  metric: 'points' | 'spend'
+  value: number
+  current: { id: string; name: string } | null
+  keepUntil: string | null
+  next: { id: string; name: string; threshold: number; remaining: number } | null
 }
 
 export interface ProgramView {
@@ -172,6 +182,7 @@ export interface RefundView {
   tenders: { kind: string; amountMinor: number; points: number | null }[]
   pointsClawedBack: number
   pointsReturned: number
+  rewardsRestored: { rewardId: string; name: string; points: number }[]
   balanceAfter: number | null
   createdAt: string
 }

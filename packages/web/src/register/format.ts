@@ -17,6 +17,7 @@ export interface Formatter {
   /** "14:05" and "22.11.2026, 14:05" in the store's time zone (what the receipts say). */
   time: (iso: string) => string
   dateTime: (iso: string) => string
+  date: (iso: string) => string
 }
 
 const fallback = currencyOf('EUR')
@@ -55,6 +56,7 @@ export function formatterFor(code: string, locale: string, timeZone?: string): F
     unitMinor: unit,
     time: (iso) => timeText(iso, locale, timeZone),
     dateTime: (iso) => dateTimeText(iso, locale, timeZone),
+    date: (iso) => dateText(iso, locale, timeZone),
   }
   cache.set(key, f)
   return f
@@ -76,6 +78,14 @@ export function timeText(iso: string, locale: string, timeZone?: string): string
     return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone }).format(new Date(iso))
   } catch {
     return iso.slice(11, 16)
+  }
+}
+
+export function dateText(iso: string, locale: string, timeZone?: string): string {
+  try {
+    return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone }).format(new Date(iso))
+  } catch {
+    return iso.slice(0, 10)
   }
 }
 

@@ -40,7 +40,8 @@ export async function loyaltyRoutes(app: FastifyInstance, ctx: AppContext) {
       if (tiers.length > 0 && version) {
         const metric = await tierMetric(db as unknown as Trx, version.rules, c.id, at, { points: 0, eligibleMinor: 0 })
         const index = tiers.findIndex((t) => t.id === account.tier_id)
-        const next = tiers[index + 1] ?? null
+        // The next tier still to reach: a first tier at threshold 0 is no goal for a new member.
+        const next = tiers.find((t, i) => i > index && t.threshold > metric) ?? null
         tier = {
           metric: version.rules.tierMetric,
           value: metric,

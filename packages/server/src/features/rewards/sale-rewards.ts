@@ -104,14 +104,36 @@ export async function postCartRewards(trx: Trx, cartRewards: CartRewards, applic
   }
 }
 
+/** A reward whose points a refund gave back (its discounted item came back). */
+export interface RestoredReward {
+  rewardId: string
+  name: string
+  points: number
+}
+
 /**
  * A refund that returns the whole of the only line a reward discounted gives the reward's points
  * back (loyalty.md); a reward spread over several lines stays used.
  */
-export async function restoreRewardsForRefund(trx: Trx, dialect: DialectName, saleId: string, fullyReturnedLineNos: Set<number>, refundId: string, at: string): Promise<{ points: number; balance: number | null }> {
-  const used = await trx.selectFrom('reward_redemptions').selectAll().where('sale_id', '=', saleId).where('status', 'in', ['posted', 'used']).execute()
+export async function restoreRewardsForRefund(
+  trx: Trx,
+  dialect: DialectName,
+  saleId: string,
+  fullyReturnedLineNos: Set<number>,
+  refundId: string,
+  at: string,
+): Promise<{ points: number; balance: number | null; rewards: RestoredReward[] }> {
+  const used = await trx
+    .selectFrom('reward_redemptions as rr')
+    .innerJoin('rewards as rw', 'rw.id', 'rr.reward_id')
+    .selectAll('rr')
+    .select('rw.name as reward_name')
+    .where('rr.sale_id', '=', saleId)
+    .where('rr.status', 'in', ['posted', 'used'])
+    .execute()
   let restored = 0
   let balance: number | null = null
+  const rewards: RestoredReward[] = []
   for (const r of used) {
     const applied = JSON.parse(r.applied ?? '[]') as { lineNo: number; discountMinor: number }[]
     if (applied.length !== 1 || !fullyReturnedLineNos.has(applied[0].lineNo)) continue
@@ -123,6 +145,7 @@ export async function restoreRewardsForRefund(trx: Trx, dialect: DialectName, sa
     )
     await trx.updateTable('reward_redemptions').set({ status: 'released', decided_at: at }).where('id', '=', r.id).execute()
     restored += r.points
+    rewards.push({ rewardId: r.reward_id, name: r.reward_name, points: r.points })
   }
-  return { points: restored, balance }
+  return { points: restored, balance, rewards }
 }

@@ -26,7 +26,7 @@ import { clawbackPoints, lastTakes, lockAccount, programVersionById, returnToLot
 import { pricingStore } from '../stores/stores.queries'
 import type { SaleLoyaltyRecord } from './complete-sale'
 import type { TRefundInput } from './sale-input'
-import { restoreRewardsForRefund } from '../rewards/sale-rewards'
+import { restoreRewardsForRefund, type RestoredReward } from '../rewards/sale-rewards'
 
 export interface RefundView {
   id: string
@@ -40,6 +40,8 @@ export interface RefundView {
   tenders: { kind: string; amountMinor: number; points: number | null }[]
   pointsClawedBack: number
   pointsReturned: number
+  /** Rewards whose discounted item this refund returned in full: their points went back to the member. */
+  rewardsRestored: RestoredReward[]
   balanceAfter: number | null
   createdAt: string
 }
@@ -246,7 +248,7 @@ export async function refundSale(ctx: AppContext, principal: Principal, saleId: 
     const rewardsRestored = restored.points
     if (restored.balance !== null) balanceAfter = restored.balance
     if (rewardsRestored > 0) {
-      await trx.updateTable('refunds').set({ points_restored: pointsReturned + rewardsRestored, loyalty: JSON.stringify({ balanceAfter, roundingMinor: rounded.roundingMinor, rewardsRestored }) }).where('id', '=', input.id).execute()
+      await trx.updateTable('refunds').set({ points_restored: pointsReturned + rewardsRestored, loyalty: JSON.stringify({ balanceAfter, roundingMinor: rounded.roundingMinor, rewardsRestored, restoredRewards: restored.rewards }) }).where('id', '=', input.id).execute()
     }
     await trx
       .insertInto('outbox')
@@ -292,7 +294,7 @@ export async function getRefundView(ctx: AppContext, orgId: string, refundId: st
     db.selectFrom('refund_lines').selectAll().where('refund_id', '=', refundId).orderBy('line_no').execute(),
     db.selectFrom('refund_tenders').selectAll().where('refund_id', '=', refundId).orderBy('seq').execute(),
   ])
-  const extra = r.loyalty ? (JSON.parse(r.loyalty) as { balanceAfter: number | null; roundingMinor: number }) : { balanceAfter: null, roundingMinor: 0 }
+  const extra = r.loyalty ? (JSON.parse(r.loyalty) as { balanceAfter: number | null; roundingMinor: number; restoredRewards?: RestoredReward[] }) : { balanceAfter: null, roundingMinor: 0 }
   return {
     id: r.id,
     saleId: r.sale_id,
@@ -305,6 +307,7 @@ export async function getRefundView(ctx: AppContext, orgId: string, refundId: st
     tenders: tenders.map((t) => ({ kind: t.kind, amountMinor: t.amount_minor, points: t.points })),
     pointsClawedBack: r.points_clawed_back,
     pointsReturned: r.points_restored,
+    rewardsRestored: extra.restoredRewards ?? [],
     balanceAfter: extra.balanceAfter,
     createdAt: r.created_at,
   }

@@ -32,7 +32,7 @@ export function MemberPanel({ member, earn, pointsName, program, onFind, onRemov
   return (
     <div className="member" role="region" aria-label="Member on this sale">
       <div className="member__head">
-        <span className="member__avatar" aria-hidden="true">{title.replace(/[^\p{L}\d]/gu, '').slice(0, 1).toUpperCase() || '★'}</span>
+        <span className="member__avatar" aria-hidden="true">{c.name?.replace(/[^\p{L}\d]/gu, '').slice(0, 1).toUpperCase() || '★'}</span>
         <span className="member__text">
           <strong className="member__name">{title}</strong>
           <small>{sub}</small>
@@ -57,6 +57,7 @@ export function MemberPanel({ member, earn, pointsName, program, onFind, onRemov
           <span className="member__unit">{pointsName} <IconChevronRight size={14} /></span>
         </button>
       </div>
+      <TierProgressBar member={member} pointsName={pointsName} />
       {open && earn ? (
         <ul className="earn-list" aria-label="How the points are worked out">
           {earn.components.map((comp, i) => (
@@ -71,6 +72,35 @@ export function MemberPanel({ member, earn, pointsName, program, onFind, onRemov
         <div className="member__explain" data-testid="points-explanation">{earn.explanation}</div>
       ) : null}
       {children}
+    </div>
+  )
+}
+
+/** How far the member is from the next tier (or how long they keep the top one). */
+function TierProgressBar({ member, pointsName }: { member: CartMember; pointsName: string }) {
+  const f = useFormat()
+  const t = member.loyalty?.tier
+  if (!t) return null
+  const amount = (v: number) => (t.metric === 'spend' ? f.money(v) : `${f.points(v)} ${pointsName}`)
+  if (!t.next) {
+    return (
+      <div className="tier-progress tier-progress--top" data-testid="tier-progress">
+        <span>Top tier{t.keepUntil ? ` · kept until ${f.date(t.keepUntil)}` : ''}</span>
+      </div>
+    )
+  }
+  const pct = t.next.threshold > 0 ? Math.min(100, Math.floor((Math.max(0, t.value) * 100) / t.next.threshold)) : 100
+  return (
+    <div className="tier-progress" data-testid="tier-progress" data-remaining={t.next.remaining}>
+      <div className="tier-progress__text">
+        <span>
+          <strong className="num">{amount(t.next.remaining)}</strong> to {t.next.name}
+        </span>
+        <span className="muted small num">{amount(t.value)} of {amount(t.next.threshold)}{t.metric === 'spend' ? ' spend' : ''} · 12 months</span>
+      </div>
+      <div className="tier-progress__bar" role="progressbar" aria-label={`Progress to ${t.next.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
+        <span style={{ width: `${pct}%` }} />
+      </div>
     </div>
   )
 }

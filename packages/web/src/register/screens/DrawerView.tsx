@@ -317,12 +317,12 @@ function ReportBody({ report, title, subtitle }: { report: CashReport; title: st
         <div className="stat">
           <span>Sales</span>
           <strong className="num">{f.money(report.sales.totalMinor)}</strong>
-          <small>{report.sales.count} receipts</small>
+          <small>{report.sales.count} {report.sales.count === 1 ? 'receipt' : 'receipts'}</small>
         </div>
         <div className="stat">
           <span>Refunds</span>
           <strong className="num">{f.money(report.refunds.totalMinor)}</strong>
-          <small>{report.refunds.count} refunds</small>
+          <small>{report.refunds.count} {report.refunds.count === 1 ? 'refund' : 'refunds'}</small>
         </div>
         <div className="stat">
           <span>Expected cash</span>

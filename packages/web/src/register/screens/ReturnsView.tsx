@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
 import { percent, refundLines, refundTenders, roundRefundCash, settleTenders, summarizeRefund, type PricedSale, type TenderInput, type TenderKind } from '@patron/core'
 import { api, errorMessage } from '../../api/client'
 import type { Page, RefundView, SaleView } from '../../api/types'
-import { Button, Badge, EmptyState, Input, Stepper, Segmented, IconReturn, IconSearch, IconScan, IconStar, IconCheck, IconChevronLeft, IconReceipt, beep, cx } from '../../ui'
+import { Button, Badge, EmptyState, Input, Stepper, Segmented, IconReturn, IconSearch, IconScan, IconStar, IconGift, IconCheck, IconChevronLeft, IconReceipt, beep, cx } from '../../ui'
 import { quantityText, tenderLabel, useFormat } from '../format'
 import { pricingOf, reference } from '../state/reference'
 import { drawer, isApiError, refreshDrawer } from '../state/session'
@@ -157,6 +157,7 @@ export function ReturnsView({ onClose }: { onClose: () => void }) {
   }
 
   if (done && sale) {
+    const rewardPoints = done.rewardsRestored.reduce((sum, r) => sum + r.points, 0)
     return (
       <div className="returns returns--done">
         <div className="refund-done">
@@ -193,9 +194,22 @@ export function ReturnsView({ onClose }: { onClose: () => void }) {
                   −{f.points(done.pointsClawedBack)} {sale.loyalty.pointsName} taken back
                 </strong>
                 {done.balanceAfter !== null ? <span className="muted"> · new balance {f.points(done.balanceAfter)}</span> : null}
-                <div className="small muted">The points the returned items earned on {sale.receiptNo}{done.pointsReturned ? `; ${f.points(done.pointsReturned)} ${sale.loyalty.pointsName} given back (points paid with, or a reward whose item came back)` : ''}.</div>
+                <div className="small muted">The points the returned items earned on {sale.receiptNo}{done.pointsReturned > rewardPoints ? `; ${f.points(done.pointsReturned - rewardPoints)} ${sale.loyalty.pointsName} paid with given back` : ''}.</div>
               </div>
             </div>
+          ) : null}
+          {done.rewardsRestored.length > 0 && sale.loyalty ? (
+            <ul className="done__restored" aria-label="Rewards given back">
+              {done.rewardsRestored.map((r) => (
+                <li key={r.rewardId} className="done__points done__points--plus" data-testid="reward-restored" data-points={r.points}>
+                  <IconGift />
+                  <div>
+                    <strong>{r.name}: +{f.points(r.points)} {sale.loyalty!.pointsName} given back</strong>
+                    <div className="small muted">Its item came back, so the member can use the reward again.</div>
+                  </div>
+                </li>
+              ))}
+            </ul>
           ) : null}
           <div className="refund-done__actions">
             <Button size="lg" onClick={reset}>Another return</Button>
