@@ -69,3 +69,41 @@ test('a return by receipt number refunds part of a member’s sale to cash and c
   expect(refunds[0].tenders).toEqual([expect.objectContaining({ kind: 'cash', amountMinor: previewMinor })])
   expect(await minor(page, 'refund-total')).toBe(previewMinor)
 })
+
+test('a return without a receipt: items scanned, today’s price, a manager’s PIN in place; recorded in the audit log', async ({ page, request }) => {
+  const api = await ownerApi(request)
+  const tote = ((await (await api.get('/api/v1/products?q=Tote')).json()).items as { id: string; name: string; barcode: string; priceMinor: number }[]).find((p) => p.name === 'Tote bag')!
+  await setUpTerminal(page, 'Harbour Café', 'Café till 1')
+  await pinLogin(page, '3333')
+  await openDrawerIfClosed(page, '150')
+
+  await page.getByRole('button', { name: 'Returns' }).click()
+  await page.getByRole('button', { name: /No receipt\?/ }).click()
+  const panel = page.getByRole('region', { name: 'Return without a receipt' })
+  await panel.getByLabel('Item coming back').fill(tote.barcode)
+  await page.keyboard.press('Enter')
+  await panel.getByLabel('Item coming back').fill(tote.name.slice(0, 6))
+  await panel.getByRole('list', { name: 'Matching products' }).getByRole('button', { name: new RegExp(`^${tote.name} \\d`) }).click()
+  const line = panel.getByRole('listitem').filter({ hasText: tote.name })
+  await expect(line.getByRole('group')).toContainText('2')
+  await line.getByRole('radio', { name: 'Damaged' }).click()
+  const give = panel.getByRole('button', { name: /^Give back/ })
+  await expect(give).toBeDisabled() // the reason first
+  await panel.getByRole('button', { name: 'Receipt lost' }).click()
+  await expect(give).toHaveAttribute('data-minor', String(2 * tote.priceMinor))
+  await shot(page, 'register-24-no-receipt')
+  await give.click()
+
+  // The cashier may not alone: the manager's PIN, right there.
+  const approval = page.getByRole('dialog', { name: 'Manager approval' })
+  await expect(approval).toBeVisible()
+  for (const d of '2222') await approval.getByRole('button', { name: d, exact: true }).click()
+  await approval.getByRole('button', { name: 'Approve' }).click()
+  await expect(panel.getByRole('heading', { name: 'Return recorded' })).toBeVisible()
+  await expect(panel.getByTestId('open-return-total')).toHaveAttribute('data-minor', String(2 * tote.priceMinor))
+  await shot(page, 'register-25-no-receipt-done')
+
+  const audit = (await (await api.get('/api/v1/audit-log?action=return.without_receipt')).json()).items
+  expect(audit[0]).toEqual(expect.objectContaining({ actorType: 'staff', actorName: expect.stringMatching(/^Cleo/), action: 'return.without_receipt' }))
+  expect(audit[0].details).toEqual(expect.objectContaining({ approvedBy: expect.any(String), reason: 'Receipt lost', totalMinor: 2 * tote.priceMinor }))
+})

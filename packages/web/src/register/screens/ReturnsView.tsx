@@ -2,12 +2,13 @@ import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
 import { percent, refundLines, refundTenders, roundRefundCash, settleTenders, summarizeRefund, type PricedSale, type TenderInput, type TenderKind } from '@patron/core'
 import { api, errorMessage } from '../../api/client'
 import type { Page, RefundView, SaleView } from '../../api/types'
-import { Button, Badge, EmptyState, Input, Stepper, Segmented, IconReturn, IconSearch, IconScan, IconStar, IconGift, IconCheck, IconChevronLeft, IconReceipt, beep, cx } from '../../ui'
+import { Button, Badge, EmptyState, Input, Stepper, Segmented, IconReturn, IconSearch, IconScan, IconStar, IconGift, IconCheck, IconChevronLeft, IconChevronRight, IconLock, IconReceipt, beep, cx } from '../../ui'
 import { quantityText, tenderLabel, useFormat } from '../format'
 import { pricingOf, reference } from '../state/reference'
 import { drawer, isApiError, refreshDrawer } from '../state/session'
 import { useStore } from '../state/store'
 import { uuid } from '../state/storage'
+import { NoReceiptReturn } from '../components/NoReceiptReturn'
 
 interface Pick {
   quantity: number
@@ -33,6 +34,7 @@ export function ReturnsView({ onClose }: { onClose: () => void }) {
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const [done, setDone] = useState<RefundView | null>(null)
+  const [noReceipt, setNoReceipt] = useState(0)
   const [recent, setRecent] = useState<{ id: string; receiptNo: string; totalMinor: number; soldAt: string; pointsEarned: number; status: string }[]>([])
   const refundId = useRef(uuid())
   const input = useRef<HTMLInputElement>(null)
@@ -66,6 +68,7 @@ export function ReturnsView({ onClose }: { onClose: () => void }) {
   }
 
   async function open(id: string) {
+    setNoReceipt(0)
     const [s, r] = await Promise.all([api.get<SaleView>(`/sales/${id}`), api.get<Page<RefundView>>(`/sales/${id}/refunds`)])
     setSale(s)
     setEarlier(r.items)
@@ -245,6 +248,14 @@ export function ReturnsView({ onClose }: { onClose: () => void }) {
           </Button>
         </form>
         {error && !sale ? <p className="form-error" role="alert">{error}</p> : null}
+        <button type="button" className={cx('no-receipt__open', noReceipt > 0 && 'is-selected')} onClick={() => { setSale(null); setDone(null); setError(null); setNoReceipt((n) => n + 1) }}>
+          <IconLock size={18} />
+          <span>
+            <strong>No receipt?</strong>
+            <small className="muted">Return at today’s price, with a manager’s approval</small>
+          </span>
+          <IconChevronRight size={18} />
+        </button>
         {recent.length > 0 ? (
           <div className="recent">
             <h2 className="section-title">This drawer’s recent sales</h2>
@@ -264,8 +275,10 @@ export function ReturnsView({ onClose }: { onClose: () => void }) {
         ) : null}
       </section>
 
-      <section className="returns__sale" aria-label="Sale to refund">
-        {!sale ? (
+      <section className="returns__sale" aria-label={noReceipt ? 'Return without a receipt' : 'Sale to refund'}>
+        {noReceipt ? (
+          <NoReceiptReturn key={noReceipt} onDone={() => setNoReceipt(0)} />
+        ) : !sale ? (
           <EmptyState icon={<IconReceipt />} title="No sale picked yet">
             The sale’s lines appear here; choose what comes back and whether it can be sold again.
           </EmptyState>
