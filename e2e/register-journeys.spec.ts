@@ -46,6 +46,13 @@ test('a new customer: PIN, drawer, three scans, enrolled by phone, paid in cash;
   await page.keyboard.type('150')
   await page.getByRole('button', { name: 'Open drawer' }).click()
   await expect(page.getByText('Ready for the first item')).toBeVisible()
+  // F1: every shortcut on one card; Esc closes it.
+  await page.keyboard.press('F1')
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' })
+  await expect(help).toContainText('Find or enrol a member')
+  await shot(page, 'register-49-shortcuts')
+  await page.keyboard.press('Escape')
+  await expect(help).toBeHidden()
 
   // Three items from the scanner (digits and Enter, no click), one line each.
   for (const [i, p] of items.entries()) {

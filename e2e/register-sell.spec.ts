@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { minor, openDrawerIfClosed, ownerApi, pinLogin, setUpTerminal, shot, stored } from './register'
+import { eur, minor, openDrawerIfClosed, ownerApi, pinLogin, setUpTerminal, shot, stored } from './register'
 
 // A cashier's sale at the café: PIN, drawer, a scanned barcode, a searched product, a member
 // found by phone with the points this cart earns, cash with change, and the printed receipt.
@@ -226,4 +226,98 @@ test('an idle register locks itself; the next PIN carries on with the same cart'
   await expect(page.getByText('Sale in progress kept')).toContainText('1 item')
   await pinLogin(page, '3333')
   await expect(page.locator('.line', { hasText: 'Americano' })).toBeVisible()
+})
+
+test('a cashier edits lines (quantity, a discount within the limit, a price change a manager approves, remove) and finds or enrols members by name and email', async ({ page, request }) => {
+  const api = await ownerApi(request)
+  const products = (await (await api.get('/api/v1/products?q=latte')).json()).items as { name: string; priceMinor: number }[]
+  const latte = products.find((p) => p.name === 'Latte')!
+  await setUpTerminal(page, 'Harbour Café', 'Café till 2')
+  await pinLogin(page, '3333')
+  await openDrawerIfClosed(page, '150')
+
+  for (const q of ['latte', 'brownie']) {
+    await page.getByRole('searchbox', { name: /Search products/ }).fill(q)
+    await page.keyboard.press('Enter')
+  }
+  await expect(page.locator('.line')).toHaveCount(2)
+
+  // The latte line: quantity 3, then 5 % off (the cashier may give up to 10 %).
+  const line = page.locator('.line', { hasText: 'Latte' })
+  await line.click()
+  await line.getByRole('button', { name: 'Edit' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Latte' })
+  await page.keyboard.press('Backspace')
+  await page.keyboard.type('3')
+  await page.keyboard.press('Enter')
+  await expect(line).toContainText(`3 × `)
+  await line.getByRole('button', { name: 'Edit' }).click()
+  await dialog.getByRole('radio', { name: 'Discount' }).click()
+  await page.keyboard.type('5')
+  await page.keyboard.press('Enter')
+  await expect(dialog).toBeHidden()
+  await expect(line).toContainText('−5 %')
+  const gross = 3 * latte.priceMinor
+  const off = Math.floor((gross * 5 + 50) / 100) // 5 %, half away from zero
+  await expect(line.locator('.line__amount .num').first()).toHaveText(eur(gross - off))
+
+  // A lower price needs a manager: the PIN in place, then the line says so.
+  await line.getByRole('button', { name: 'Edit' }).click()
+  await dialog.getByRole('radio', { name: 'Price' }).click()
+  await expect(dialog).toContainText('a change needs a manager')
+  for (let i = 0; i < 6; i++) await page.keyboard.press('Backspace')
+  await page.keyboard.type('3')
+  await page.keyboard.press('Enter')
+  const approval = page.getByRole('dialog', { name: 'Manager approval' })
+  await expect(approval).toBeVisible()
+  for (const d of '2222') await approval.getByRole('button', { name: d, exact: true }).click()
+  await approval.getByRole('button', { name: 'Approve' }).click()
+  await expect(line).toContainText('price changed')
+  await expect(line).toContainText('3 × 3,00 €')
+  await shot(page, 'register-26-line-edits')
+
+  // Remove the brownie.
+  await page.locator('.line', { hasText: 'Brownie' }).click()
+  await page.getByRole('button', { name: 'Remove Brownie' }).click()
+  await expect(page.locator('.line')).toHaveCount(1)
+  await expect(page.getByTestId('cart-total')).toHaveAttribute('data-minor', String(900 - Math.floor((900 * 5 + 50) / 100)))
+
+  // 20 % off the sale: above the cashier's 10 % and more than the manager approved, so again, in place.
+  await page.keyboard.press('F6')
+  await page.getByRole('button', { name: '20 %', exact: true }).click()
+  for (const d of '2222') await approval.getByRole('button', { name: d, exact: true }).click()
+  await approval.getByRole('button', { name: 'Approve' }).click()
+  await expect(approval).toBeHidden()
+  await expect(page.getByTestId('cart-total')).toHaveAttribute('data-minor', String(855 - Math.floor((855 * 20 + 50) / 100)))
+
+  // Members by name and by email; a new one enrolled with only an email.
+  const someone = ((await (await api.get('/api/v1/customers?limit=50')).json()).items as { name: string; email: string | null }[]).find((c) => c.email && c.name)!
+  await page.keyboard.press('F4')
+  const find = page.getByLabel(/Find a member/)
+  await find.fill(someone.name)
+  await expect(page.locator('.member-row').first()).toContainText(someone.name)
+  await find.fill(someone.email!)
+  await expect(page.locator('.member-row')).toHaveCount(1)
+  await expect(page.locator('.member-row')).toContainText(someone.name)
+  const email = `new.${Date.now()}@example.com`
+  await find.fill(email)
+  await page.getByRole('button', { name: /as a new member/ }).click()
+  await expect(page.getByLabel('Email')).toHaveValue(email)
+  await expect(page.getByLabel('Mobile phone')).toHaveValue('')
+  await page.getByText(/agrees to join/).click()
+  await page.getByRole('button', { name: 'Enrol and add to the sale' }).click()
+  await expect(page.getByRole('region', { name: 'Member on this sale' })).toContainText(email)
+
+  await page.keyboard.press('F12')
+  await page.getByRole('button', { name: /Exact/ }).click()
+  await expect(page.getByRole('heading', { name: 'Sale complete' })).toBeVisible()
+  const receiptNo = (await page.getByTestId('receipt-no').textContent())!.trim()
+  const found = (await (await api.get(`/api/v1/sales?receiptNo=${receiptNo}`)).json()).items[0]
+  const sale = await (await api.get(`/api/v1/sales/${found.id}`)).json()
+  expect(sale.lines).toEqual([expect.objectContaining({ name: 'Latte', quantity: 3, unitPriceMinor: 300, lineDiscountMinor: Math.floor((900 * 5 + 50) / 100) })])
+  const approvals = (await (await api.get(`/api/v1/audit-log?action=sale.approval&targetId=${found.id}`)).json()).items
+  // One approval in the audit log, by the manager, for this cashier's sale: the price change and every discount.
+  expect(sale.totals.discountMinor).toBe(sale.lines[0].lineDiscountMinor + sale.lines[0].cartDiscountMinor)
+  expect(sale.lines[0].cartDiscountMinor).toBeGreaterThan(0)
+  expect(approvals).toEqual([expect.objectContaining({ actorType: 'staff', actorName: 'Max Manager', targetType: 'sale', details: expect.objectContaining({ priceOverride: true, discountMinor: sale.totals.discountMinor }) })])
 })

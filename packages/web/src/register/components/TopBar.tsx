@@ -8,6 +8,7 @@ import { drawer, lock, online, session, terminal } from '../state/session'
 import { catalog } from '../state/catalog'
 import { useStore } from '../state/store'
 import { ParkedDialog } from './ParkedDialog'
+import { useShortcuts } from '../hooks/useShortcuts'
 
 export type View = 'sell' | 'pay' | 'done' | 'returns' | 'drawer'
 
@@ -23,6 +24,7 @@ export function TopBar({ view, onNavigate }: { view: View; onNavigate: (v: View)
   const [helpOpen, setHelpOpen] = useState(false)
   const failed = items.filter((i) => i.state === 'failed').length
   const busy = view === 'pay'
+  useShortcuts({ F1: () => setHelpOpen(true) })
 
   return (
     <header className="topbar">
@@ -158,6 +160,7 @@ const SHORTCUTS: [string, string][] = [
   ['Delete', 'Remove the selected line'],
   ['Ctrl+L', 'Lock / switch cashier'],
   ['Esc', 'Close a dialog, back'],
+  ['F1', 'These shortcuts'],
 ]
 
 function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {

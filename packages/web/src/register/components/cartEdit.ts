@@ -1,6 +1,6 @@
 import { isPatronError } from '@patron/core'
 import { useToast } from '../../ui'
-import { approvalNeeded, priceCart, type Cart } from '../state/cart'
+import { approvalCover, approvalCovers, approvalNeeded, priceCart, type Cart } from '../state/cart'
 import { pricingOf, reference } from '../state/reference'
 import { cart as cartStore, session } from '../state/session'
 import { useApproval } from './approval'
@@ -25,10 +25,11 @@ export function useCartEditor() {
       return false
     }
     const need = approvalNeeded(next, priced, staff)
-    if (need && !next.approval) {
+    // An approval covers what the manager saw: a bigger discount or another price asks again.
+    if (need && priced && !approvalCovers(next.approval, next, priced)) {
       const a = await approve(need === 'price_override' ? 'A price override needs a manager.' : `A discount above ${staff.maxDiscountPercent} % needs a manager.`)
       if (!a) return false
-      next = { ...next, approval: a }
+      next = { ...next, approval: { ...a, covers: approvalCover(next, priced) } }
       toast.show({ kind: 'success', title: `Approved by ${a.name}` })
     }
     cartStore.set(next)

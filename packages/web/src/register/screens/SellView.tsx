@@ -6,7 +6,7 @@ import { Button, Dialog, IconButton, EmptyState, IconSearch, IconScan, IconX, Ic
 import { useFormat, quantityText } from '../format'
 import { useShortcuts, ScanDetector, isEditable } from '../hooks/useShortcuts'
 import { catalog } from '../state/catalog'
-import { addProduct, approvalNeeded, cartItemCount, newCart, previewEarn, priceCart, priceCartDetailed, type Cart, type PricedCart } from '../state/cart'
+import { addProduct, approvalCover, approvalCovers, approvalNeeded, cartItemCount, newCart, previewEarn, priceCart, priceCartDetailed, type Cart, type PricedCart } from '../state/cart'
 import { releaseAll } from '../state/rewards'
 import { RewardsPanel } from '../components/RewardsPanel'
 import { enqueue, flush } from '../state/outbox'
@@ -188,10 +188,10 @@ export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { o
       onOpenDrawer()
       return
     }
-    if (needs && !cart.approval) {
+    if (needs && !approvalCovers(cart.approval, cart, priced)) {
       const a = await approve(needs === 'price_override' ? 'A price override needs a manager.' : `A discount above ${staff.maxDiscountPercent} % needs a manager.`)
       if (!a) return
-      cartStore.set({ ...cartStore.get(), approval: a })
+      cartStore.set({ ...cartStore.get(), approval: { ...a, covers: approvalCover(cart, priced) } })
     }
     onPay()
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { currency, percent, settleTenders, type PricingStore, type TenderInput } from '@patron/core'
 import type { ProductView } from '../../api/types'
-import { addProduct, approvalNeeded, newCart, priceCart, quickCashAmounts, saleBody, tenderState, type Cart } from './cart'
+import { addProduct, approvalCover, approvalCovers, approvalNeeded, newCart, priceCart, quickCashAmounts, saleBody, tenderState, type Cart } from './cart'
 
 const store: PricingStore = {
   currency: currency('EUR'),
@@ -52,6 +52,26 @@ describe('the register cart', () => {
     const override: Cart = { ...base, lines: base.lines.map((l, i) => (i === 1 ? { ...l, priceOverrideMinor: 900 } : l)) }
     expect(approvalNeeded(override, priceCart(store, override), cashier)).toBe('price_override')
     expect(approvalNeeded(override, priceCart(store, override), { role: 'manager', maxDiscountPercent: '100' })).toBeNull()
+  })
+
+  it('keeps an approval for what the manager saw; a bigger discount or another price needs a new one', () => {
+    const base = cartOf([product('a', 1000), 1], [product('b', 1000), 1])
+    const at = (cart: Cart) => priceCart(store, cart)!
+    const cart20: Cart = { ...base, cartDiscount: { kind: 'percent', percent: '20' } }
+    const approval = { staffId: 'm', name: 'Max', pin: '2222', covers: approvalCover(cart20, at(cart20)) }
+    expect(approval.covers).toEqual({ discountMinor: 400, prices: {} })
+    expect(approvalCovers(approval, cart20, at(cart20))).toBe(true)
+    const cart15: Cart = { ...cart20, cartDiscount: { kind: 'percent', percent: '15' } }
+    expect(approvalCovers(approval, cart15, at(cart15))).toBe(true)
+    const cart30: Cart = { ...cart20, cartDiscount: { kind: 'percent', percent: '30' } }
+    expect(approvalCovers(approval, cart30, at(cart30))).toBe(false)
+    const repriced: Cart = { ...cart20, lines: cart20.lines.map((l, i) => (i === 0 ? { ...l, priceOverrideMinor: 800 } : l)) }
+    expect(approvalCovers(approval, repriced, at(repriced))).toBe(false)
+    const withPrice = { ...approval, covers: approvalCover(repriced, at(repriced)) }
+    expect(approvalCovers(withPrice, repriced, at(repriced))).toBe(true)
+    const lower: Cart = { ...repriced, lines: repriced.lines.map((l, i) => (i === 0 ? { ...l, priceOverrideMinor: 700 } : l)) }
+    expect(approvalCovers(withPrice, lower, at(lower))).toBe(false)
+    expect(approvalCovers(null, cart20, at(cart20))).toBe(false)
   })
 
   it('sends a price only for an override, and discounts as the API takes them', () => {

@@ -53,6 +53,29 @@ export interface Approval {
   name: string
   /** Sent with the sale, where the server checks it again. Never written to storage. */
   pin: string
+  /** What the manager saw and approved: a bigger discount or another price asks again. */
+  covers?: ApprovalCover
+}
+
+export interface ApprovalCover {
+  discountMinor: number
+  /** Line key → the unit price approved for it. */
+  prices: Record<string, number>
+}
+
+/** What an approval given now covers: the cart's discounts and changed prices as they stand. */
+export function approvalCover(cart: Cart, priced: PricedSale): ApprovalCover {
+  const prices: Record<string, number> = {}
+  for (const l of cart.lines) if (l.priceOverrideMinor !== null && l.priceOverrideMinor !== l.listPriceMinor) prices[l.key] = l.priceOverrideMinor
+  return { discountMinor: priced.lineDiscountMinor + priced.cartDiscountMinor, prices }
+}
+
+/** True when the cart asks for no more than the approval covered (no bigger discount, no other price). */
+export function approvalCovers(approval: Approval | null, cart: Cart, priced: PricedSale): boolean {
+  if (!approval?.covers) return false
+  const now = approvalCover(cart, priced)
+  if (now.discountMinor > approval.covers.discountMinor) return false
+  return Object.entries(now.prices).every(([key, price]) => approval.covers!.prices[key] === price)
 }
 
 /** A reward applied to this cart: its points are reserved on the server for the cart's id. */
