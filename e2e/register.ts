@@ -36,11 +36,11 @@ export async function pinLogin(page: Page, pin: string) {
 
 /** Opens the drawer with one total when it is closed (a terminal may already have a session). */
 export async function openDrawerIfClosed(page: Page, major: string) {
-  const cta = page.getByRole('button', { name: 'Open the cash drawer to sell' })
-  const pay = page.getByRole('button', { name: /^Pay/ })
-  await expect(cta.or(pay)).toBeVisible()
-  if (!(await cta.isVisible())) return
-  await cta.click()
+  // Until the register has asked the server about the drawer it shows Pay: wait for the answer.
+  const sell = page.locator('.sell')
+  await expect(sell).toHaveAttribute('data-drawer', /^(open|closed)$/)
+  if ((await sell.getAttribute('data-drawer')) === 'open') return
+  await page.getByRole('button', { name: 'Open the cash drawer to sell' }).click()
   await page.getByRole('radio', { name: 'Enter the total' }).click()
   await page.keyboard.type(major)
   await page.getByRole('button', { name: 'Open drawer' }).click()

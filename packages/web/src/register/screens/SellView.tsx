@@ -217,7 +217,7 @@ export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { o
   const count = cartItemCount(cart)
 
   return (
-    <div className="sell">
+    <div className="sell" data-drawer={drawerChecked ? (drawerOpen ? 'open' : 'closed') : 'checking'}>
       <CatalogPanel searchRef={search} detector={detector.current} onAdd={onTile} />
 
       <section className="order" aria-label="Current sale">
