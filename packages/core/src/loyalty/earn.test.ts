@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { evaluateEarn } from './earn'
-import { compileRules, defaultRules } from './rules'
+import { compileRules, defaultRules, ruleIssues } from './rules'
 import type { EarnLine, EarnMember, EarnSale, ProgramRules } from './types'
 
 const member: EarnMember = { tierId: null, firstPurchase: false, visitCountedToday: true, birthMonth: null, pointsEarnedToday: 0 }
@@ -209,6 +209,31 @@ describe('evaluateEarn: promotions (store-local time)', () => {
     expect(at('2024-06-05T15:00:00Z')).toBe(30)
     expect(at('2024-06-05T15:59:59Z')).toBe(30)
     expect(at('2024-06-05T16:00:00Z')).toBe(10)
+  })
+
+  it('applies in any of several windows: weekday mornings and Saturday afternoons (store-local)', () => {
+    const windows: ProgramRules = {
+      ...defaultRules(),
+      promotions: [
+        {
+          id: 'w',
+          name: 'Quiet hours',
+          multiplier: '2',
+          windows: [
+            { daysOfWeek: [1, 2, 3, 4, 5], startTime: '08:00', endTime: '10:00' },
+            { daysOfWeek: [6], startTime: '14:00', endTime: '16:00' },
+          ],
+        },
+      ],
+    }
+    expect(ruleIssues(windows)).toEqual([])
+    const at = (utc: string) => evaluateEarn(windows, sale([line(1000)], { at: utc }), member).total
+    // Berlin is UTC+2 in June; 2024-06-05 is a Wednesday, 2024-06-08 a Saturday.
+    expect(at('2024-06-05T06:30:00Z')).toBe(20) // Wed 08:30
+    expect(at('2024-06-05T08:00:00Z')).toBe(10) // Wed 10:00, end exclusive
+    expect(at('2024-06-05T12:30:00Z')).toBe(10) // Wed 14:30: the Saturday window only
+    expect(at('2024-06-08T12:30:00Z')).toBe(20) // Sat 14:30
+    expect(at('2024-06-08T06:30:00Z')).toBe(10) // Sat 08:30: the weekday window only
   })
 
   it('respects the date range (store-local dates, inclusive)', () => {

@@ -171,8 +171,7 @@ function floorRate(amountMinor: number, rate: Ratio, unit: bigint): number {
 }
 
 function promotionApplies(p: CompiledPromotion, sale: EarnSale, local: LocalDateTime): boolean {
-  if ((p.dayMask & (1 << local.weekday)) === 0) return false
-  if (local.minutesOfDay < p.startMinutes || local.minutesOfDay >= p.endMinutes) return false
+  if (!p.windows.some((w) => (w.dayMask & (1 << local.weekday)) !== 0 && local.minutesOfDay >= w.startMinutes && local.minutesOfDay < w.endMinutes)) return false
   if (p.fromDate !== null && local.date < p.fromDate) return false
   if (p.toDate !== null && local.date > p.toDate) return false
   if (p.stores !== null && !p.stores.has(sale.storeId)) return false

@@ -97,6 +97,22 @@ describe('validateRules', () => {
     expect(codeAndField({ ...valid, promotions: [{ ...p, fromDate: '2024-03-04', toDate: '2024-03-05' }] })).toBeNull()
   })
 
+  it('rejects a promotion whose windows overlap on a common day with OVERLAPPING_WINDOWS', () => {
+    const p = { id: 'w', name: 'Windows', multiplier: '2' }
+    const withWindows = (...windows: { daysOfWeek?: number[]; startTime: string; endTime: string }[]) => ({ ...valid, promotions: [{ ...p, windows }] })
+    // Mon–Fri 08–10 and Fri 09–11 share Friday 09:00–10:00.
+    expect(codeAndField(withWindows({ daysOfWeek: [1, 2, 3, 4, 5], startTime: '08:00', endTime: '10:00' }, { daysOfWeek: [5], startTime: '09:00', endTime: '11:00' }))).toEqual(['OVERLAPPING_WINDOWS', 'promotions[0].windows[1]'])
+    // A window without days is every day: it overlaps any other at the same hour.
+    expect(codeAndField(withWindows({ daysOfWeek: [6], startTime: '14:00', endTime: '16:00' }, { startTime: '15:59', endTime: '17:00' }))).toEqual(['OVERLAPPING_WINDOWS', 'promotions[0].windows[1]'])
+    // Touching windows (end exclusive) and the same hours on other days are fine.
+    expect(codeAndField(withWindows({ startTime: '08:00', endTime: '10:00' }, { startTime: '10:00', endTime: '12:00' }))).toBeNull()
+    expect(codeAndField(withWindows({ daysOfWeek: [1], startTime: '08:00', endTime: '10:00' }, { daysOfWeek: [2], startTime: '08:00', endTime: '10:00' }))).toBeNull()
+    // A reversed window inside the list, and windows mixed with the rule's own times.
+    expect(codeAndField(withWindows({ startTime: '10:00', endTime: '09:00' }))).toEqual(['INVALID_WINDOW', 'promotions[0].windows[0].endTime'])
+    expect(codeAndField({ ...valid, promotions: [{ ...p, startTime: '08:00', endTime: '09:00', windows: [{ startTime: '10:00', endTime: '11:00' }] }] })).toEqual(['INVALID_WINDOW', 'promotions[0].windows'])
+    expect(codeAndField(withWindows())).toEqual(['INVALID_PROGRAM', 'promotions[0].windows'])
+  })
+
   it('lists every issue in details.issues', () => {
     try {
       validateRules({ ...valid, baseRate: 'x', costPerPointMinor: 'y' })

@@ -1,6 +1,6 @@
 import { PatronError } from '../errors'
 import { ONE, compare, mul, percent, ratio, subClamp, toDecimalString, type Ratio } from '../money/ratio'
-import type { BonusRule, ExpiryPolicy, ProgramRules, SaleChannel, TierRule } from './types'
+import type { BonusRule, ExpiryPolicy, ProgramRules, PromotionRule, SaleChannel, TierRule } from './types'
 
 /** Error codes raised for a program's rules (stable, part of the API contract). */
 export const PROGRAM_ERROR = {
@@ -13,7 +13,7 @@ export const PROGRAM_ERROR = {
 } as const
 
 export interface RuleIssue {
-  readonly code: 'INVALID_PROGRAM' | 'TIER_THRESHOLD_ORDER' | 'INVALID_WINDOW'
+  readonly code: 'INVALID_PROGRAM' | 'TIER_THRESHOLD_ORDER' | 'INVALID_WINDOW' | 'OVERLAPPING_WINDOWS'
   /** Path of the field, e.g. "multipliers[2].multiplier". */
   readonly field: string
   readonly message: string
@@ -125,6 +125,7 @@ export function ruleIssues(rules: ProgramRules): RuleIssue[] {
         // A window across midnight would make "which day" ambiguous: use two promotions.
         issues.push({ code: 'INVALID_WINDOW', field: `${at}.endTime`, message: 'The end time must be after the start time (split a window across midnight in two)', value: p.endTime })
       }
+      if (p?.windows !== undefined && p?.windows !== null) windowIssues(issues, at, p as PromotionRule)
       const from = date(issues, `${at}.fromDate`, p?.fromDate)
       const to = date(issues, `${at}.toDate`, p?.toDate)
       if (from !== null && to !== null && from > to) {
@@ -269,6 +270,49 @@ function date(issues: RuleIssue[], field: string, v: unknown): string | null {
 }
 
 /** Whether a date from `from` to `to` (inclusive, "YYYY-MM-DD") falls on one of `days` (0 = Sunday). */
+/**
+ * A promotion's list of windows: each a valid store-local window; none sharing a minute with
+ * another on a common day (the bonus would be counted once anyway, and the owner meant
+ * something else); and not mixed with the rule's own days and times.
+ */
+function windowIssues(issues: RuleIssue[], at: string, p: PromotionRule): void {
+  if (!Array.isArray(p.windows) || p.windows.length === 0 || p.windows.length > 50) {
+    issues.push({ code: 'INVALID_PROGRAM', field: `${at}.windows`, message: 'A list of 1 to 50 windows', value: p.windows })
+    return
+  }
+  if ((p.daysOfWeek && p.daysOfWeek.length > 0) || p.startTime || p.endTime) {
+    issues.push({ code: 'INVALID_WINDOW', field: `${at}.windows`, message: 'Give the days and times either in windows or on the rule, not both', value: p.windows })
+  }
+  const spans: { mask: number; start: number; end: number }[] = []
+  p.windows.forEach((w, j) => {
+    const wat = `${at}.windows[${j}]`
+    const before = issues.length
+    const days = w?.daysOfWeek
+    if (days !== undefined && days !== null && (!Array.isArray(days) || (days as unknown[]).some((d) => !Number.isInteger(d) || (d as number) < 0 || (d as number) > 6))) {
+      issues.push({ code: 'INVALID_PROGRAM', field: `${wat}.daysOfWeek`, message: 'Days are 0 (Sunday) to 6 (Saturday)', value: days })
+    }
+    const start = w?.startTime ? time(issues, `${wat}.startTime`, w.startTime) : null
+    const end = w?.endTime ? time(issues, `${wat}.endTime`, w.endTime) : null
+    if (start === null || end === null) {
+      if (issues.length === before) issues.push({ code: 'INVALID_PROGRAM', field: `${wat}.${start === null ? 'startTime' : 'endTime'}`, message: 'A window has a start and an end time "HH:MM"', value: w })
+      return
+    }
+    if (start >= end) {
+      issues.push({ code: 'INVALID_WINDOW', field: `${wat}.endTime`, message: 'The end time must be after the start time (split a window across midnight in two)', value: w.endTime })
+      return
+    }
+    if (issues.length > before) return
+    const mask = Array.isArray(days) && days.length > 0 ? days.reduce((m, d) => m | (1 << d), 0) : 0x7f
+    const s = minutes(w.startTime)
+    const e = minutes(w.endTime)
+    const other = spans.findIndex((x) => (x.mask & mask) !== 0 && s < x.end && x.start < e)
+    if (other >= 0) {
+      issues.push({ code: 'OVERLAPPING_WINDOWS', field: `${wat}`, message: `This window overlaps window ${other + 1} of the same promotion on a common day`, value: w })
+    }
+    spans.push({ mask, start: s, end: e })
+  })
+}
+
 function someWeekdayBetween(from: string, to: string, days: readonly number[]): boolean {
   const day = 86_400_000
   const start = Date.parse(`${from}T00:00:00Z`)
@@ -322,14 +366,19 @@ export interface CompiledTier {
   readonly discount: Ratio | null
 }
 
-export interface CompiledPromotion {
-  readonly id: string
-  readonly label: string
-  readonly bonusRate: Ratio
+export interface CompiledWindow {
   /** Bit d set = active on weekday d; 0x7f = every day. */
   readonly dayMask: number
   readonly startMinutes: number
   readonly endMinutes: number
+}
+
+export interface CompiledPromotion {
+  readonly id: string
+  readonly label: string
+  readonly bonusRate: Ratio
+  /** When it runs: any of these store-local windows (one for a rule with its own days and times). */
+  readonly windows: readonly CompiledWindow[]
   readonly fromDate: string | null
   readonly toDate: string | null
   readonly stores: ReadonlySet<string> | null
@@ -417,9 +466,14 @@ export function compileRules(rules: ProgramRules): CompiledRules {
       id: p.id,
       label: `${p.name} ×${toDecimalString(multiplier)}`,
       bonusRate: mul(subClamp(multiplier, ONE), baseRate),
-      dayMask: days.reduce((mask, d) => mask | (1 << d), 0),
-      startMinutes: p.startTime ? minutes(p.startTime) : 0,
-      endMinutes: p.endTime ? minutes(p.endTime) : 24 * 60,
+      windows:
+        p.windows && p.windows.length > 0
+          ? p.windows.map((w) => ({
+              dayMask: w.daysOfWeek && w.daysOfWeek.length > 0 ? w.daysOfWeek.reduce((mask, d) => mask | (1 << d), 0) : 0x7f,
+              startMinutes: minutes(w.startTime),
+              endMinutes: minutes(w.endTime),
+            }))
+          : [{ dayMask: days.reduce((mask, d) => mask | (1 << d), 0), startMinutes: p.startTime ? minutes(p.startTime) : 0, endMinutes: p.endTime ? minutes(p.endTime) : 24 * 60 }],
       fromDate: p.fromDate ?? null,
       toDate: p.toDate ?? null,
       // Empty lists mean "no restriction", like absent ones: forms send [] for "all".

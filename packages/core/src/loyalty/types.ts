@@ -66,12 +66,25 @@ export interface PromotionRule {
   /** Store-local "HH:MM" window, end exclusive. */
   readonly startTime?: string | null
   readonly endTime?: string | null
+  /**
+   * Several store-local windows instead of the one above (e.g. weekday mornings and Saturday
+   * afternoons). They may not overlap: an overlap would count the same minute twice.
+   */
+  readonly windows?: readonly PromotionWindow[]
   /** Store-local dates "YYYY-MM-DD", inclusive. */
   readonly fromDate?: string | null
   readonly toDate?: string | null
   readonly storeIds?: readonly string[]
   readonly channels?: readonly SaleChannel[]
   readonly categoryIds?: readonly string[]
+}
+
+export interface PromotionWindow {
+  /** 0 = Sunday … 6 = Saturday, store-local. Absent = every day. */
+  readonly daysOfWeek?: readonly number[]
+  /** Store-local "HH:MM", end exclusive. */
+  readonly startTime: string
+  readonly endTime: string
 }
 
 export type BonusRule =

@@ -32,6 +32,12 @@ const ZTierRule = z.strictObject({
   perks: z.array(z.string().max(200)).max(100).optional(),
 })
 
+const ZPromotionWindow = z.strictObject({
+  daysOfWeek: z.array(z.number().int().min(0).max(6)).max(7).optional(),
+  startTime: ZTime,
+  endTime: ZTime,
+})
+
 const ZPromotionRule = z.strictObject({
   id: ZId,
   name: ZName,
@@ -39,6 +45,7 @@ const ZPromotionRule = z.strictObject({
   daysOfWeek: z.array(z.number().int().min(0).max(6)).max(7).optional(),
   startTime: ZTime.nullish(),
   endTime: ZTime.nullish(),
+  windows: z.array(ZPromotionWindow).min(1).max(50).optional(),
   fromDate: ZDate.nullish(),
   toDate: ZDate.nullish(),
   storeIds: ZIds.optional(),
@@ -84,7 +91,7 @@ void mirrorsEveryField
 
 /**
  * Valid ProgramRules from an untrusted body, or a PatronError shaped like core's validateRules:
- * the code of the first problem (INVALID_PROGRAM, TIER_THRESHOLD_ORDER, INVALID_WINDOW),
+ * the code of the first problem (INVALID_PROGRAM, TIER_THRESHOLD_ORDER, INVALID_WINDOW, OVERLAPPING_WINDOWS),
  * `details.field` naming its field and `details.issues` listing every problem found.
  */
 export function parseProgramRules(input: unknown): ProgramRules {
