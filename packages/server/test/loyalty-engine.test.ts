@@ -38,9 +38,25 @@ describe.each(DIALECTS)('tiers, referrals, adjustments and expiry on %s', (diale
   beforeAll(async () => {
     shop = await makeShop(dialect, { rules })
     zero = shop.taxClassIds.zero
-    api = await apiKeyClient(shop, ['customers:write', 'customers:read', 'sales:write', 'sales:read', 'loyalty:read', 'loyalty:write'])
+    api = await apiKeyClient(shop, ['customers:write', 'customers:read', 'sales:write', 'sales:read', 'loyalty:read', 'loyalty:write', 'refunds:write'])
   })
   afterAll(async () => shop?.close())
+
+  it('refunds with the tier the sale was earned at, not the tier the member has since reached', async () => {
+    const m = (await api.post('/api/v1/customers', { phone: '+4917000000456' })).body
+    const early = await buy(m.id, 9000) // 90 at Member
+    const crossing = await buy(m.id, 2000) // 20 at Member, lifts to Gold
+    expect(crossing.body.loyalty.tierChange).toMatchObject({ toTierId: 'gold' })
+    const gold = await buy(m.id, 2000) // 20 + 10 at Gold
+    expect(gold.body.loyalty.pointsEarned).toBe(30)
+    const refundEarly = await api.post(`/api/v1/sales/${early.body.id}/refunds`, { id: uuid(), lines: [{ lineNo: 1, quantity: 1 }] })
+    expect(refundEarly.status, refundEarly.text).toBe(201)
+    expect(refundEarly.body.pointsClawedBack).toBe(90) // not 135 at Gold ×1.5
+    const refundGold = await api.post(`/api/v1/sales/${gold.body.id}/refunds`, { id: uuid(), lines: [{ lineNo: 1, quantity: 1 }] })
+    expect(refundGold.body.pointsClawedBack).toBe(30)
+    expect((await balance(m.id)).balance).toBe(20)
+    expect((await verifyLedger(shop.ctx.db.kysely)).violations).toEqual([])
+  })
 
   it('earns the crossing sale at the old tier, the next at the new one, and reviews down after a year', async () => {
     const m = (await api.post('/api/v1/customers', { phone: '+4917000000001' })).body
@@ -105,6 +121,50 @@ describe.each(DIALECTS)('tiers, referrals, adjustments and expiry on %s', (diale
     expect((await verifyLedger(shop.ctx.db.kysely)).violations).toEqual([])
   })
 
+  it('refuses the three kinds of self-referral and an existing member, recording each, writing nothing else', async () => {
+    const codeOf = async (body: Record<string, unknown>) => (await api.post('/api/v1/customers', body)).body as { id: string; referralCode: string }
+    // Same email (any case) or same phone as the referrer: refused at enrolment; no member is created.
+    const byEmail = await codeOf({ email: 'twin@example.com' })
+    const sameEmail = await api.post('/api/v1/customers', { email: 'Twin@Example.com', referralCode: byEmail.referralCode })
+    const byPhone = await codeOf({ phone: '+4917000000777' })
+    const samePhone = await api.post('/api/v1/customers', { phone: '+49 170 00000777', referralCode: byPhone.referralCode })
+    for (const r of [sameEmail, samePhone]) expect(r.status).toBe(422)
+    for (const r of [sameEmail, samePhone]) expect(r.body.error).toMatchObject({ code: 'SELF_REFERRAL', details: { field: 'referralCode' } })
+    expect((await api.get('/api/v1/customers?q=twin@example.com')).body.items).toHaveLength(1)
+
+    // Same payment reference: the referee's first qualifying sale is paid with a card the referrer
+    // has paid with; the referral is rejected and nobody gets referral points.
+    const payer = await codeOf({ email: 'payer@example.com' })
+    const card = 'tok_4242_ab12cd'
+    const pay = (customerId: string, amountMinor: number) =>
+      api.post('/api/v1/sales', { id: uuid(), storeId: shop.storeId, customerId, lines: [{ name: 'Item', quantity: 1, unitPriceMinor: amountMinor, taxClassId: zero }], tenders: [{ kind: 'card', amountMinor, reference: card }] })
+    expect((await pay(payer.id, 1500)).status).toBe(201)
+    const alias = await codeOf({ email: 'payer.alias@example.com', referralCode: payer.referralCode })
+    const sale = await pay(alias.id, 2500)
+    expect(sale.status).toBe(201)
+    expect(sale.body.loyalty.referral).toMatchObject({ status: 'rejected', reason: 'self_referral_payment', referrerPoints: 0, refereePoints: 0 })
+    expect((await balance(alias.id)).balance).toBe(25)
+    expect((await balance(payer.id)).balance).toBe(15)
+
+    // A member who has bought before cannot name a referrer afterwards.
+    const referrer = await codeOf({ email: 'honest@example.com' })
+    const regular = await codeOf({ email: 'regular@example.com' })
+    await buy(regular.id, 1200)
+    const late = await api.post(`/api/v1/customers/${regular.id}/referral`, { code: referrer.referralCode })
+    expect(late.status).toBe(422)
+    expect(late.body.error.code).toBe('REFERRAL_EXISTING_MEMBER')
+    await buy(regular.id, 1200)
+    expect((await balance(referrer.id)).balance).toBe(0)
+
+    await new Promise((r) => setTimeout(r, 50))
+    const reasons = async (id: string) => ((await api.get(`/api/v1/customers/${id}/referrals`)).body.items as { reason: string | null }[]).map((r) => r.reason)
+    expect(await reasons(byEmail.id)).toEqual(['self_referral'])
+    expect(await reasons(byPhone.id)).toEqual(['self_referral'])
+    expect(await reasons(payer.id)).toEqual(['self_referral_payment'])
+    expect(await reasons(referrer.id)).toEqual(['existing_member'])
+    expect((await verifyLedger(shop.ctx.db.kysely)).violations).toEqual([])
+  })
+
   it('adjusts by hand with a reason, within the daily limit, never below zero, audited and idempotent', async () => {
     const { manager } = await addStaff(shop)
     const boss = await loginPassword(shop.app, 'manager@test.shop', 'manager-password')
@@ -114,8 +174,11 @@ describe.each(DIALECTS)('tiers, referrals, adjustments and expiry on %s', (diale
     const ok = await boss.post(`/api/v1/customers/${m.id}/adjustments`, body)
     expect(ok.status).toBe(201)
     expect(ok.body.balance).toBe(500)
+    shop.clock.advance(1000)
     const again = await boss.post(`/api/v1/customers/${m.id}/adjustments`, body)
-    expect(again.status).toBe(200)
+    expect(again.status).toBe(201)
+    expect(again.headers['idempotent-replayed']).toBe('true')
+    expect(again.body).toEqual(ok.body)
     expect((await balance(m.id)).balance).toBe(500)
     const over = await boss.post(`/api/v1/customers/${m.id}/adjustments`, { id: uuid(), points: 600, reasonCode: 'goodwill', note: 'More' })
     expect(over.body.error.code).toBe('ADJUSTMENT_LIMIT_EXCEEDED')
@@ -127,6 +190,14 @@ describe.each(DIALECTS)('tiers, referrals, adjustments and expiry on %s', (diale
     const audit = await shop.ctx.db.kysely.selectFrom('audit_log').selectAll().where('action', '=', 'points.adjusted').where('actor_id', '=', manager.id).execute()
     expect(audit).toHaveLength(1)
     expect((await balance(m.id)).balance).toBe(500)
+
+    // The limit is per store-local day: at 23:30 UTC it is already tomorrow in Berlin.
+    const now = shop.clock.now
+    shop.clock.advance(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 23, 30) - now.getTime())
+    const later = await loginPassword(shop.app, 'manager@test.shop', 'manager-password')
+    const tomorrow = await later.post(`/api/v1/customers/${m.id}/adjustments`, { id: uuid(), points: 600, reasonCode: 'goodwill', note: 'A new day' })
+    expect(tomorrow.status, tomorrow.text).toBe(201)
+    expect(tomorrow.body.balance).toBe(1100)
   })
 
   it('warns ahead of expiry and expires due lots in the daily job, once', async () => {
@@ -147,6 +218,30 @@ describe.each(DIALECTS)('tiers, referrals, adjustments and expiry on %s', (diale
       ['expire', -42],
       ['earn', 42],
     ])
+    expect((await verifyLedger(shop.ctx.db.kysely)).violations).toEqual([])
+  })
+
+  it('keeps the dates lots were earned with when the program stops expiring points', async () => {
+    const owner = await loginPassword(shop.app, shop.owner.email, shop.owner.password)
+    const m = (await api.post('/api/v1/customers', { phone: '+4917000000321' })).body
+    await buy(m.id, 4200) // 42, expiring in 12 months under version 1
+    const draft = (await owner.get('/api/v1/loyalty/program/draft')).body.rules
+    expect((await owner.request('PUT', '/api/v1/loyalty/program/draft', { ...draft, expiry: { kind: 'none' } })).status).toBe(200)
+    const published = await owner.post('/api/v1/loyalty/program/publish', {})
+    expect(published.status, published.text).toBe(201)
+    await buy(m.id, 1000) // 10, never expiring
+    expect((await balance(m.id)).lots.map((l: any) => [l.points, l.expiresAt === null])).toEqual([[42, false], [10, true]])
+
+    shop.clock.advance(350 * DAY)
+    await runDailyJobs(shop.ctx)
+    const warned = await shop.ctx.db.kysely.selectFrom('outbox').selectAll().where('topic', '=', 'points.expiring').where('aggregate_id', '=', m.id).execute()
+    expect(warned.map((w) => JSON.parse(w.payload).points)).toEqual([42])
+    shop.clock.advance(20 * DAY)
+    await runDailyJobs(shop.ctx)
+    const after = await balance(m.id)
+    expect(after.balance).toBe(10)
+    const expire = await shop.ctx.db.kysely.selectFrom('ledger_transfers').select(['points', 'program_version_id']).where('customer_id', '=', m.id).where('kind', '=', 'expire').execute()
+    expect(expire).toEqual([{ points: 42, program_version_id: published.body.versionId }])
     expect((await verifyLedger(shop.ctx.db.kysely)).violations).toEqual([])
   })
 })
@@ -177,6 +272,45 @@ describe.each(DIALECTS)('inactivity expiry on %s', (dialect) => {
     shop.clock.advance(20 * DAY)
     await runDailyJobs(shop.ctx)
     expect((await api.get(`/api/v1/customers/${m.id}/loyalty`)).body.balance).toBe(0)
+    expect((await verifyLedger(shop.ctx.db.kysely)).violations).toEqual([])
+  })
+})
+
+describe.each(DIALECTS)('the per-visit bonus on %s', (dialect) => {
+  let shop: TestShop
+  let api: Client
+  const visitRules: ProgramRules = { ...defaultRules('points'), bonuses: [{ id: 'visit', name: 'Visit', kind: 'visit', points: 10 }] }
+
+  beforeAll(async () => {
+    shop = await makeShop(dialect, { rules: visitRules, timeZone: 'Europe/Berlin' })
+    api = await apiKeyClient(shop, ['customers:write', 'customers:read', 'sales:write', 'sales:read', 'loyalty:read', 'catalog:write', 'catalog:read'])
+  })
+  afterAll(async () => shop?.close())
+
+  it('counts a sale that earns as the visit of the store-local day; a gift card alone is no visit; a late offline sale does not move the day back', async () => {
+    const gift = (await api.post('/api/v1/products', { sku: 'GIFT10', name: 'Gift card', priceMinor: 1000, taxClassId: shop.taxClassIds.zero, nonEarning: true, trackStock: false })).body
+    const m = (await api.post('/api/v1/customers', { phone: '+4917000000999' })).body
+    const sale = (lines: unknown[], amountMinor: number, soldAt?: string) =>
+      api.post('/api/v1/sales', { id: uuid(), storeId: shop.storeId, customerId: m.id, lines, tenders: [{ kind: 'card', amountMinor }], ...(soldAt ? { soldAt } : {}) })
+    const item = (amountMinor: number) => ({ name: 'Item', quantity: 1, unitPriceMinor: amountMinor, taxClassId: shop.taxClassIds.zero })
+    const codes = (r: { body: { loyalty: { components: { code: string; points: number }[] } } }) => r.body.loyalty.components.map((c) => `${c.code}:${c.points}`)
+
+    // 10:00 UTC = 11:00 in Berlin. A gift card earns nothing and is no visit...
+    const giftOnly = await sale([{ productId: gift.id, quantity: 1 }], 1000)
+    expect(giftOnly.status).toBe(201)
+    expect(codes(giftOnly)).toEqual(['base:0'])
+    // ...so the first earning sale of the day still gets the visit bonus, and the second does not.
+    expect(codes(await sale([item(500)], 500))).toEqual(['base:5', 'bonus_visit:10'])
+    expect(codes(await sale([item(700)], 700))).toEqual(['base:7'])
+    // 23:30 UTC is already tomorrow in Berlin: a new visit.
+    shop.clock.advance(13.5 * 3600_000)
+    expect(codes(await sale([item(300)], 300))).toEqual(['base:3', 'bonus_visit:10'])
+    // A sale recorded offline yesterday arrives now: no new visit today because of it.
+    const late = await sale([item(400)], 400, '2026-03-03T15:00:00.000Z')
+    expect(late.status).toBe(201)
+    expect(codes(await sale([item(200)], 200))).toEqual(['base:2'])
+    const account = (await api.get(`/api/v1/customers/${m.id}/loyalty`)).body
+    expect(account.lastSaleAt).toBe('2026-03-03T23:30:00.000Z')
     expect((await verifyLedger(shop.ctx.db.kysely)).violations).toEqual([])
   })
 })

@@ -25,7 +25,7 @@ describe.each(DIALECTS)('program drafts, publishing and versions on %s', (dialec
     await addStaff(shop)
     owner = await loginPassword(shop.app, shop.owner.email, shop.owner.password)
     manager = await loginPassword(shop.app, 'manager@test.shop', 'manager-password')
-    api = await apiKeyClient(shop, ['catalog:write', 'customers:write', 'sales:write', 'sales:read'])
+    api = await apiKeyClient(shop, ['catalog:write', 'customers:write', 'sales:write', 'sales:read', 'refunds:write', 'loyalty:read'])
     mug = (await api.post('/api/v1/products', { sku: 'MUG', name: 'Mug', priceMinor: 999, taxClassId: shop.taxClassIds.standard })).body
   })
   afterAll(async () => shop?.close())
@@ -72,6 +72,20 @@ describe.each(DIALECTS)('program drafts, publishing and versions on %s', (dialec
     expect(versions.body.items.map((v: any) => [v.version, v.inForce])).toEqual([[2, true], [1, false]])
     expect(versions.body.items[0]).toMatchObject({ effectiveAt, publishedAt: '2026-03-03T10:00:00.000Z' })
 
+    // A sale the terminal recorded before the effective time (offline) arrives now: version 1.
+    const offline = await api.post('/api/v1/sales', { id: uuid(), storeId: shop.storeId, customerId: member.id, soldAt: new Date(Date.parse(effectiveAt) - 60_000).toISOString(), lines: [{ productId: mug.id, quantity: 1 }], tenders: [{ kind: 'card', amountMinor: 999 + 190 }] })
+    expect(offline.status, offline.text).toBe(201)
+    expect(offline.body.loyalty).toMatchObject({ programVersion: 1, pointsEarned: 9 })
+    // A refund under version 2 recomputes the version-1 sale with version 1: 9 back, not 19,
+    // and its ledger entry records version 1.
+    const refund = await api.post(`/api/v1/sales/${before.id}/refunds`, { id: uuid(), lines: [{ lineNo: 1, quantity: 1 }] })
+    expect(refund.status, refund.text).toBe(201)
+    expect(refund.body.pointsClawedBack).toBe(9)
+    const clawback = await shop.ctx.db.kysely.selectFrom('ledger_transfers').select(['program_version_id', 'points']).where('refund_id', '=', refund.body.id).where('kind', '=', 'clawback').executeTakeFirstOrThrow()
+    expect(clawback).toMatchObject({ program_version_id: before.loyalty.programVersionId, points: 9 })
+    expect(before.loyalty.programVersionId).not.toBe(published.body.versionId)
+    expect((await api.get(`/api/v1/customers/${member.id}/loyalty`)).body.balance).toBe(19 + 9)
+
     const v1 = await manager.get('/api/v1/loyalty/program/versions/1')
     expect(v1.status).toBe(200)
     expect(v1.body).toMatchObject({ version: 1, rules: { baseRate: '1' }, publishedBy: null })
@@ -117,6 +131,7 @@ describe.each(DIALECTS)('program drafts, publishing and versions on %s', (dialec
       ['reversed time window', { ...good, promotions: [{ ...promo, startTime: '18:00', endTime: '09:00' }] }, 422, 'INVALID_WINDOW', 'promotions[0].endTime'],
       ['empty time window', { ...good, promotions: [{ ...promo, startTime: '09:00', endTime: '09:00' }] }, 422, 'INVALID_WINDOW', 'promotions[0].endTime'],
       ['reversed dates', { ...good, promotions: [{ ...promo, fromDate: '2026-05-01', toDate: '2026-04-30' }] }, 422, 'INVALID_WINDOW', 'promotions[0].toDate'],
+      ['overlapping windows', { ...good, promotions: [{ id: 'q', name: 'Quiet hours', multiplier: '2', windows: [{ daysOfWeek: [1, 2], startTime: '08:00', endTime: '10:00' }, { daysOfWeek: [2], startTime: '09:30', endTime: '11:00' }] }] }, 422, 'OVERLAPPING_WINDOWS', 'promotions[0].windows[1]'],
       ['a decimal that is not one', { ...good, baseRate: 'one' }, 422, 'INVALID_PROGRAM', 'baseRate'],
       ['a decimal sent as a number', { ...good, costPerPointMinor: 0.5 }, 422, 'INVALID_PROGRAM', 'costPerPointMinor'],
       ['a multiplier below 1', { ...good, multipliers: [{ id: 'm', name: 'A', multiplier: '0.5' }] }, 422, 'INVALID_PROGRAM', 'multipliers[0].multiplier'],

@@ -75,6 +75,13 @@ describe('checkInvariants', () => {
     expect(codes({ ...healthy, transfers: [...transfers, transfers[0]] })).toEqual(['TRANSFER_DUPLICATE_ID', 'BALANCE_MISMATCH', 'BALANCE_MISMATCH', 'LOTS_MISMATCH'])
   })
 
+  it('reports an entry that records no program version, when the rows carry the field', () => {
+    const versioned = transfers.map((t) => ({ ...t, programVersionId: 'v1' }))
+    expect(codes({ ...healthy, transfers: versioned })).toEqual([])
+    const missing = versioned.map((t, i) => (i === 1 ? { ...t, programVersionId: null } : t))
+    expect(checkInvariants({ ...healthy, transfers: missing })).toEqual([expect.objectContaining({ code: 'TRANSFER_VERSION', transferId: 't2' })])
+  })
+
   it('finds balances that differ from their entries, or are missing, or recorded twice', () => {
     expect(checkInvariants({ ...healthy, balances: [{ account: alice, balance: 61 }, healthy.balances[1]] })).toEqual([
       expect.objectContaining({ code: 'BALANCE_MISMATCH', account: alice }),

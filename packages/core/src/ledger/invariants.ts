@@ -3,7 +3,8 @@ import { isMemberAccount, isProgramAccount, isTransferKind, transferDirectionAll
 /**
  * The ledger's invariants (loyalty.md "Ledger"), checked by tests and by `patron verify-ledger`:
  * - every transfer moves a positive whole number of points between two different, known accounts
- *   (and, when it names its kind, in a direction that kind allows);
+ *   (and, when it names its kind, in a direction that kind allows; when it carries its program
+ *   version field, that names a version: every entry records the version that produced it);
  * - the sum of all entries is zero;
  * - each recorded balance equals the sum of its account's entries (credits − debits), and every
  *   member account whose entries do not sum to zero has a recorded balance;
@@ -18,6 +19,7 @@ export type ViolationCode =
   | 'TRANSFER_KIND'
   | 'TRANSFER_DIRECTION'
   | 'TRANSFER_DUPLICATE_ID'
+  | 'TRANSFER_VERSION'
   | 'ENTRIES_SUM'
   | 'BALANCE_MISMATCH'
   | 'BALANCE_MISSING'
@@ -41,6 +43,8 @@ export interface LedgerTransferRow {
   readonly points: number
   /** Optional: when given, the direction is checked against TRANSFER_KINDS. */
   readonly kind?: string | null
+  /** Optional: when the key is given, it must name the program version that produced the entry. */
+  readonly programVersionId?: string | null
 }
 
 export interface LedgerBalanceRow {
@@ -107,6 +111,9 @@ export function createLedgerChecker(options: LedgerCheckOptions = {}): LedgerChe
       }
       if (t.debitAccount === t.creditAccount) {
         report({ code: 'TRANSFER_SAME_ACCOUNT', message: `Transfer ${t.id} debits and credits the same account`, transferId: t.id, account: t.debitAccount })
+      }
+      if (t.programVersionId === null || t.programVersionId === '') {
+        report({ code: 'TRANSFER_VERSION', message: `Transfer ${t.id} records no program version`, transferId: t.id })
       }
       if (t.kind !== undefined && t.kind !== null) {
         if (!isTransferKind(t.kind)) {

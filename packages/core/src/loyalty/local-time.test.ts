@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { instantOfLocal, localAt, storeLocalDate, storeLocalTime } from './local-time'
+import { instantOfLocal, localAt, localPeriodStart, storeLocalDate, storeLocalTime } from './local-time'
 
 describe('store-local time', () => {
   it('reads an instant on the store’s wall clock', () => {
@@ -18,6 +18,21 @@ describe('store-local time', () => {
     // 27 October 2024, 02:30 happens twice: the first one (summer time).
     expect(berlin(2024, 10, 27, 2, 30)).toBe('2024-10-27T00:30:00.000Z')
     expect(berlin(2024, 10, 27, 3, 30)).toBe('2024-10-27T02:30:00.000Z')
+  })
+
+  it('starts the store-local day, week, month and year at local midnight, not at UTC midnight', () => {
+    // 23:30 UTC on Sunday 30 June 2024 is 01:30 on Monday 1 July in Berlin.
+    const at = '2024-06-30T23:30:00.000Z'
+    expect(localPeriodStart('day', at, 'Europe/Berlin')).toBe('2024-06-30T22:00:00.000Z')
+    expect(localPeriodStart('week', at, 'Europe/Berlin')).toBe('2024-06-30T22:00:00.000Z')
+    expect(localPeriodStart('month', at, 'Europe/Berlin')).toBe('2024-06-30T22:00:00.000Z')
+    expect(localPeriodStart('year', at, 'Europe/Berlin')).toBe('2023-12-31T23:00:00.000Z')
+    // The same instant is still Sunday 30 June in New York.
+    expect(localPeriodStart('day', at, 'America/New_York')).toBe('2024-06-30T04:00:00.000Z')
+    expect(localPeriodStart('week', at, 'America/New_York')).toBe('2024-06-24T04:00:00.000Z')
+    expect(localPeriodStart('month', at, 'America/New_York')).toBe('2024-06-01T04:00:00.000Z')
+    // The Monday after the change to winter time starts at 23:00 UTC, not 22:00.
+    expect(localPeriodStart('week', '2024-10-30T12:00:00.000Z', 'Europe/Berlin')).toBe('2024-10-27T23:00:00.000Z')
   })
 })
 

@@ -178,3 +178,32 @@ export function addMonthsYm(year: number, month: number, months: number): { year
   const index = year * 12 + (month - 1) + months
   return { year: Math.floor(index / 12), month: (index % 12) + 1 }
 }
+
+/** A calendar period of a store's wall clock (per-member reward limits, daily adjustment limits, referral months). */
+export type LocalPeriod = 'day' | 'week' | 'month' | 'year'
+
+/**
+ * The instant (ISO, UTC) the store-local day, week (from Monday), month or year containing `at`
+ * began: "today" at a till in Berlin starts at 23:00 or 22:00 UTC the evening before.
+ */
+export function localPeriodStart(period: LocalPeriod, at: string, timeZone: string): string {
+  const t = storeLocalTime(at, timeZone)
+  let day: { year: number; month: number; day: number }
+  switch (period) {
+    case 'day':
+      day = t
+      break
+    case 'week': {
+      const monday = new Date(Date.UTC(t.year, t.month - 1, t.day - ((t.weekday + 6) % 7)))
+      day = { year: monday.getUTCFullYear(), month: monday.getUTCMonth() + 1, day: monday.getUTCDate() }
+      break
+    }
+    case 'month':
+      day = { year: t.year, month: t.month, day: 1 }
+      break
+    case 'year':
+      day = { year: t.year, month: 1, day: 1 }
+      break
+  }
+  return new Date(instantOfLocal({ year: day.year, month: day.month, day: day.day }, timeZone)).toISOString()
+}

@@ -10,6 +10,8 @@ import * as m002 from './migrations/002_tiers_referrals_jobs'
 import * as m003 from './migrations/003_rewards'
 import * as m004 from './migrations/004_program_history'
 import * as m005 from './migrations/005_returns_without_receipt'
+import * as m006 from './migrations/006_redemption_version'
+import * as m007 from './migrations/007_last_visit'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -85,6 +87,8 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: DialectName) =
   '003_rewards': m003,
   '004_program_history': m004,
   '005_returns_without_receipt': m005,
+  '006_redemption_version': m006,
+  '007_last_visit': m007,
 }
 
 /** Runs pending migrations; safe to call from several instances at once (Kysely locks). */

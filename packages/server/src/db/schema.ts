@@ -272,6 +272,8 @@ export interface Database {
     lifetime_earned: number
     sales_count: number
     last_sale_at: string | null
+    /** The latest sale with eligible amount > 0: the visit the per-visit bonus counts. */
+    last_visit_at: string | null
     tier_since: string | null
     tier_keep_until: string | null
     created_at: string
@@ -385,6 +387,8 @@ export interface Database {
     expires_at: string
     created_at: string
     decided_at: string | null
+    /** The program version in force at redemption: every ledger entry of this redemption records it. */
+    program_version_id: string | null
   }
   open_returns: {
     id: string

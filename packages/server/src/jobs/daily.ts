@@ -36,39 +36,46 @@ export async function runOnce<T>(ctx: AppContext, name: string, runKey: string, 
   return result
 }
 
-/** Expires what is left of due lots (rolling policy) and whole balances (inactivity policy). */
+/**
+ * Expires whole balances of quiet members (inactivity policy) and what is left of due lots. Lots
+ * keep the expiry date they were earned with, so they expire on it whatever the policy in force
+ * today is: a program that moved from rolling expiry to none (or to inactivity) still honours
+ * the dates it printed on receipts, and lots earned under "none" carry no date.
+ */
 export async function expirePoints(ctx: AppContext, orgId: string, at: string): Promise<{ members: number; points: number }> {
   const version = await programVersionAt(ctx.db.kysely, orgId, at)
-  if (!version || version.rules.expiry.kind === 'none') return { members: 0, points: 0 }
+  if (!version) return { members: 0, points: 0 }
   const policy = version.rules.expiry
   const runKey = at.slice(0, 10)
   let members = 0
   let points = 0
-  let after = ''
-  for (;;) {
-    // Candidates: members with a due lot (rolling) or with points at all (inactivity).
-    let q = ctx.db.kysely.selectFrom('loyalty_accounts as a').select(['a.customer_id', 'a.last_sale_at', 'a.created_at']).where('a.org_id', '=', orgId).where('a.balance', '>', 0).where('a.customer_id', '>', after)
-    if (policy.kind === 'rolling') {
-      q = q.where((eb) => eb.exists(eb.selectFrom('lots as l').select('l.id').whereRef('l.customer_id', '=', 'a.customer_id').where('l.remaining', '>', 0).where('l.expires_at', '<=', at)))
-    }
-    const page = await q.orderBy('a.customer_id').limit(BATCH).execute()
-    if (page.length === 0) break
-    after = page[page.length - 1].customer_id
-    const done = await ctx.writer.run(async (trx) => {
-      let m = 0
-      let p = 0
-      for (const row of page) {
-        if (policy.kind === 'inactivity' && !inactivityExpiryDue(row.last_sale_at ?? row.created_at, policy, at)) continue
-        const expired = await expireMember(trx, ctx, orgId, row.customer_id, at, runKey, policy.kind === 'inactivity', version.id)
-        if (expired > 0) {
-          m++
-          p += expired
-        }
+  for (const pass of policy.kind === 'inactivity' ? (['inactivity', 'lots'] as const) : (['lots'] as const)) {
+    let after = ''
+    for (;;) {
+      // Candidates: members with points at all (inactivity) or with a due lot.
+      let q = ctx.db.kysely.selectFrom('loyalty_accounts as a').select(['a.customer_id', 'a.last_sale_at', 'a.created_at']).where('a.org_id', '=', orgId).where('a.balance', '>', 0).where('a.customer_id', '>', after)
+      if (pass === 'lots') {
+        q = q.where((eb) => eb.exists(eb.selectFrom('lots as l').select('l.id').whereRef('l.customer_id', '=', 'a.customer_id').where('l.remaining', '>', 0).where('l.expires_at', '<=', at)))
       }
-      return { m, p }
-    })
-    members += done.m
-    points += done.p
+      const page = await q.orderBy('a.customer_id').limit(BATCH).execute()
+      if (page.length === 0) break
+      after = page[page.length - 1].customer_id
+      const done = await ctx.writer.run(async (trx) => {
+        let m = 0
+        let p = 0
+        for (const row of page) {
+          if (pass === 'inactivity' && (policy.kind !== 'inactivity' || !inactivityExpiryDue(row.last_sale_at ?? row.created_at, policy, at))) continue
+          const expired = await expireMember(trx, ctx, orgId, row.customer_id, at, runKey, pass === 'inactivity', version.id)
+          if (expired > 0) {
+            m++
+            p += expired
+          }
+        }
+        return { m, p }
+      })
+      members += done.m
+      points += done.p
+    }
   }
   return { members, points }
 }
@@ -124,12 +131,15 @@ async function expireMember(trx: Trx, ctx: AppContext, orgId: string, customerId
 export async function warnExpiring(ctx: AppContext, orgId: string, at: string): Promise<{ members: number; points: number }> {
   const version = await programVersionAt(ctx.db.kysely, orgId, at)
   const policy = version?.rules.expiry
-  if (!policy || policy.kind === 'none') return { members: 0, points: 0 }
-  const daysAhead = policy.warnDaysBefore ?? DEFAULT_EXPIRY_WARNING_DAYS
+  if (!policy) return { members: 0, points: 0 }
+  // Dated lots are warned about under any policy but inactivity (they keep their dates when the
+  // program stops expiring points, see expirePoints).
+  const lotsMode = policy.kind !== 'inactivity'
+  const daysAhead = policy.kind === 'none' ? DEFAULT_EXPIRY_WARNING_DAYS : (policy.warnDaysBefore ?? DEFAULT_EXPIRY_WARNING_DAYS)
   if (daysAhead === 0) return { members: 0, points: 0 }
   const until = new Date(Date.parse(at) + daysAhead * 86_400_000).toISOString()
   let rows: { customer_id: string; points: number; first_expiry: string }[]
-  if (policy.kind === 'rolling') {
+  if (lotsMode) {
     rows = await ctx.db.kysely
       .selectFrom('lots as l')
       .innerJoin('loyalty_accounts as a', 'a.customer_id', 'l.customer_id')
@@ -155,7 +165,7 @@ export async function warnExpiring(ctx: AppContext, orgId: string, at: string): 
     const page = rows.slice(i, i + BATCH)
     await ctx.writer.run(async (trx) => {
       for (const r of page) {
-        if (policy.kind === 'rolling') {
+        if (lotsMode) {
           await trx.updateTable('lots').set({ warned_at: at }).where('customer_id', '=', r.customer_id).where('remaining', '>', 0).where('warned_at', 'is', null).where('expires_at', '>', at).where('expires_at', '<=', until).execute()
         }
         await trx.insertInto('outbox').values({ org_id: orgId, topic: 'points.expiring', aggregate_id: r.customer_id, payload: JSON.stringify({ customerId: r.customer_id, points: Number(r.points), expiresAt: r.first_expiry }), created_at: at, published_at: null }).execute()

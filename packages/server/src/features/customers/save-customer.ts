@@ -56,6 +56,12 @@ export async function createCustomer(ctx: AppContext, orgId: string, input: Cust
     updated_at: at,
   }
   const write = async (t: Trx) => {
+    if (input.referralCode) {
+      // Someone enrolling again with the referrer's own phone or email is a self-referral (recorded
+      // as one), not merely a duplicate member.
+      const referrer = await t.selectFrom('customers').select(['phone', 'email']).where('org_id', '=', orgId).where('referral_code', '=', input.referralCode.trim().toUpperCase()).executeTakeFirst()
+      if (referrer && ((row.phone && referrer.phone === row.phone) || (row.email && referrer.email === row.email))) await claimReferral(ctx, t, row, input.referralCode, true)
+    }
     await assertUnique(t, orgId, row, null)
     await t.insertInto('customers').values(row).execute()
     await t

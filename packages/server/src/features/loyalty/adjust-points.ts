@@ -1,8 +1,8 @@
 import { sql } from 'kysely'
-import { memberAccount, PatronError, PROGRAM_ADJUSTED } from '@patron/core'
+import { localPeriodStart, memberAccount, PatronError, PROGRAM_ADJUSTED } from '@patron/core'
 import type { AppContext, Principal } from '../../context'
 import { hashRequest, nowIso } from '../../util'
-import { creditPoints, lockAccount, lotExpiry, programVersionAt, spendPoints } from './loyalty.queries'
+import { creditPoints, lockAccount, lotExpiry, periodTimeZone, programVersionAt, spendPoints } from './loyalty.queries'
 
 export const ADJUSTMENT_REASONS = ['goodwill', 'service_recovery', 'correction', 'migration', 'promotion_missed', 'other'] as const
 
@@ -26,23 +26,24 @@ export async function adjustPoints(ctx: AppContext, principal: Principal, custom
   const customer = await db.selectFrom('customers').select(['id', 'org_id']).where('id', '=', customerId).where('org_id', '=', principal.orgId).executeTakeFirst()
   if (!customer) throw new PatronError('CUSTOMER_NOT_FOUND', 'Customer not found', { customerId })
   const version = await programVersionAt(db, principal.orgId, at)
-  const store = await db.selectFrom('stores').select('time_zone').where('org_id', '=', principal.orgId).orderBy('created_at').executeTakeFirstOrThrow()
+  const timeZone = await periodTimeZone(db, principal)
   const transferId = `${input.id}:adjust`
 
   return ctx.writer.run(async (trx) => {
-    const prior = await trx.selectFrom('ledger_transfers').select(['id', 'explanation', 'customer_id']).where('id', '=', transferId).executeTakeFirst()
+    const prior = await trx.selectFrom('ledger_transfers').select(['id', 'explanation', 'customer_id', 'created_at']).where('id', '=', transferId).executeTakeFirst()
     if (prior) {
-      const recorded = JSON.parse(prior.explanation ?? '{}') as { requestHash?: string }
+      const recorded = JSON.parse(prior.explanation ?? '{}') as { requestHash?: string; balanceAfter?: number }
       if (prior.customer_id !== customerId || recorded.requestHash !== requestHash) {
         throw new PatronError('IDEMPOTENCY_KEY_REUSED', 'A different adjustment was recorded with this id', { id: input.id })
       }
-      const account = await trx.selectFrom('loyalty_accounts').select('balance').where('customer_id', '=', customerId).executeTakeFirstOrThrow()
-      return { id: input.id, customerId, points: input.points, reasonCode: input.reasonCode, note: input.note, balance: account.balance, createdAt: at, replayed: true }
+      // The first answer again (adjustments recorded before balanceAfter was kept: today's balance).
+      const balance = recorded.balanceAfter ?? Number((await trx.selectFrom('loyalty_accounts').select('balance').where('customer_id', '=', customerId).executeTakeFirstOrThrow()).balance)
+      return { id: input.id, customerId, points: input.points, reasonCode: input.reasonCode, note: input.note, balance, createdAt: prior.created_at, replayed: true }
     }
     if (principal.kind === 'staff') {
       const staff = await trx.selectFrom('staff').select('daily_adjust_limit').where('id', '=', principal.staffId).executeTakeFirstOrThrow()
       if (staff.daily_adjust_limit !== null) {
-        const dayStart = `${at.slice(0, 10)}T00:00:00.000Z`
+        const dayStart = localPeriodStart('day', at, timeZone)
         const used = await trx
           .selectFrom('ledger_transfers')
           .select(sql<number>`coalesce(sum(points), 0)`.as('p'))
@@ -70,12 +71,13 @@ export async function adjustPoints(ctx: AppContext, principal: Principal, custom
       programVersionId: version?.id ?? null,
       staffId: principal.kind === 'staff' ? principal.staffId : null,
       reason: `${input.reasonCode}: ${input.note}`,
-      explanation: { reasonCode: input.reasonCode, note: input.note, requestHash, by: principal.kind === 'staff' ? principal.name : `api key ${principal.name}` },
+      // balanceAfter: a replay answers what the first request did.
+      explanation: { reasonCode: input.reasonCode, note: input.note, requestHash, by: principal.kind === 'staff' ? principal.name : `api key ${principal.name}`, balanceAfter: account.balance + input.points },
       at,
     }
     let balance: number
     if (input.points > 0) {
-      balance = await creditPoints(trx, { ...common, balanceBefore: account.balance, lotExpiresAt: version ? lotExpiry(version.rules, at, store.time_zone) : null, countsAsEarning: false })
+      balance = await creditPoints(trx, { ...common, balanceBefore: account.balance, lotExpiresAt: version ? lotExpiry(version.rules, at, timeZone) : null, countsAsEarning: false })
     } else {
       if (account.balance < -input.points) {
         throw new PatronError('INSUFFICIENT_POINTS', `The member has ${Math.max(account.balance, 0)} points; an adjustment cannot take the balance below zero`, { needed: -input.points, available: Math.max(account.balance, 0) })

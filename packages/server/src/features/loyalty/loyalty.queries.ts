@@ -39,6 +39,21 @@ export function forgetProgramVersions(orgId: string): void {
   versionLists.delete(orgId)
 }
 
+/**
+ * The time zone whose calendar a member-facing period is counted in (reward limits per day or
+ * month, the daily adjustment limit, referrals per month): the store of the staff member's
+ * session, else the organisation's first store.
+ */
+export async function periodTimeZone(db: Kysely<Database>, principal: { orgId: string; kind: string; storeId?: string | null }): Promise<string> {
+  const storeId = principal.kind === 'staff' ? principal.storeId : null
+  if (storeId) {
+    const own = await db.selectFrom('stores').select('time_zone').where('id', '=', storeId).executeTakeFirst()
+    if (own) return own.time_zone
+  }
+  const first = await db.selectFrom('stores').select('time_zone').where('org_id', '=', principal.orgId).orderBy('created_at').executeTakeFirst()
+  return first?.time_zone ?? 'UTC'
+}
+
 /** The version in force at `at` (the sale time): the latest whose effective time has come. */
 export async function programVersionAt(db: Kysely<Database>, orgId: string, at: string): Promise<ProgramVersion | null> {
   const versions = await versionLists.get(orgId, () =>
@@ -141,24 +156,31 @@ function transferStatement(t: TransferInput, direction: 'to_member' | 'from_memb
   ])
 }
 
-// The balance update of creditPoints; the "sale" form also counts the visit (sales_count,
-// last_sale_at), so that a sale updates its member's account row once, not twice.
+// The balance update of creditPoints; the "sale" form also counts the sale (sales_count,
+// last_sale_at, last_visit_at), so that a sale updates its member's account row once, not twice.
+// Both times only move forward (a sale recorded offline may arrive after a later one); the
+// visit moves only for a sale with eligible amount > 0 (the first parameter of SALE_VISIT_SET).
+const SALE_VISIT_SET =
+  '"sales_count" = "sales_count" + 1, ' +
+  '"last_sale_at" = case when "last_sale_at" is null or "last_sale_at" < ? then ? else "last_sale_at" end, ' +
+  '"last_visit_at" = case when ? = 1 and ("last_visit_at" is null or "last_visit_at" < ?) then ? else "last_visit_at" end'
 const CREDIT_SQL = {
   earning: 'update "loyalty_accounts" set "balance" = "balance" + ?, "lifetime_earned" = "lifetime_earned" + ?, "updated_at" = ? where "customer_id" = ? returning "balance"',
   other: 'update "loyalty_accounts" set "balance" = "balance" + ?, "updated_at" = ? where "customer_id" = ? returning "balance"',
-  earningSale: 'update "loyalty_accounts" set "balance" = "balance" + ?, "lifetime_earned" = "lifetime_earned" + ?, "sales_count" = "sales_count" + 1, "last_sale_at" = ?, "updated_at" = ? where "customer_id" = ? returning "balance"',
-  otherSale: 'update "loyalty_accounts" set "balance" = "balance" + ?, "sales_count" = "sales_count" + 1, "last_sale_at" = ?, "updated_at" = ? where "customer_id" = ? returning "balance"',
+  earningSale: `update "loyalty_accounts" set "balance" = "balance" + ?, "lifetime_earned" = "lifetime_earned" + ?, ${SALE_VISIT_SET}, "updated_at" = ? where "customer_id" = ? returning "balance"`,
+  otherSale: `update "loyalty_accounts" set "balance" = "balance" + ?, ${SALE_VISIT_SET}, "updated_at" = ? where "customer_id" = ? returning "balance"`,
 }
+const saleVisitParams = (at: string, visit: boolean) => [at, at, visit ? 1 : 0, at, at]
 
 /**
  * Points to a member: the ledger transfer, the balance (in the same transaction), and a lot
  * for whatever is left after repaying a clawback debt. Returns the new balance.
  * `saleVisit`: this credit is a sale's earn; the same update then counts the sale on the
- * account (sales_count + 1, last_sale_at = the sale time), as recordSaleVisit would.
+ * account, as recordSaleVisit would (`true`: a visit, the sale's eligible amount is > 0).
  */
 export async function creditPoints(
   trx: Trx,
-  t: TransferInput & { balanceBefore: number; lotExpiresAt: string | null; countsAsEarning: boolean; saleVisit?: boolean },
+  t: TransferInput & { balanceBefore: number; lotExpiresAt: string | null; countsAsEarning: boolean; saleVisit?: { visit: boolean } },
 ): Promise<number> {
   // The transfer, the lot and the balance in one go (one round trip on PostgreSQL, see writeAll).
   const writes: Statement[] = [transferStatement(t, 'to_member')]
@@ -170,7 +192,7 @@ export async function creditPoints(
   }
   const params: unknown[] = [t.points]
   if (t.countsAsEarning) params.push(t.points)
-  if (t.saleVisit) params.push(t.at)
+  if (t.saleVisit) params.push(...saleVisitParams(t.at, t.saleVisit.visit))
   params.push(t.at, t.customerId)
   const text = t.saleVisit ? (t.countsAsEarning ? CREDIT_SQL.earningSale : CREDIT_SQL.otherSale) : t.countsAsEarning ? CREDIT_SQL.earning : CREDIT_SQL.other
   writes.push({ text, params })
@@ -181,8 +203,8 @@ export async function creditPoints(
 }
 
 /** A sale without an earn credit still counts on the member's account (first purchase, visit of the day). */
-export async function recordSaleVisit(trx: Trx, customerId: string, at: string): Promise<void> {
-  await rawQuery(trx, 'update "loyalty_accounts" set "sales_count" = "sales_count" + 1, "last_sale_at" = ?, "updated_at" = ? where "customer_id" = ?', [at, at, customerId])
+export async function recordSaleVisit(trx: Trx, customerId: string, at: string, visit: boolean): Promise<void> {
+  await rawQuery(trx, `update "loyalty_accounts" set ${SALE_VISIT_SET}, "updated_at" = ? where "customer_id" = ?`, [...saleVisitParams(at, visit), at, customerId])
 }
 
 /**

@@ -59,6 +59,7 @@ export async function loyaltyRoutes(app: FastifyInstance, ctx: AppContext) {
         lifetimeEarned: account.lifetime_earned,
         salesCount: account.sales_count,
         lastSaleAt: account.last_sale_at,
+        lastVisitAt: account.last_visit_at,
         lots: lots.map((l) => ({ id: l.id, points: l.points, remaining: l.remaining, earnedAt: l.earned_at, expiresAt: l.expires_at, saleId: l.sale_id })),
       }
     },
@@ -131,8 +132,10 @@ export async function loyaltyRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (req, reply) => {
-      const result = await adjustPoints(ctx, requirePrincipal(req), req.params.id, req.body)
-      return reply.status(result.replayed ? 200 : 201).send(result)
+      const { replayed, ...result } = await adjustPoints(ctx, requirePrincipal(req), req.params.id, req.body)
+      // A replay (the same id and body) answers as the first request did (api.md).
+      if (replayed) reply.header('idempotent-replayed', 'true')
+      return reply.status(201).send(result)
     },
   )
   r.get(

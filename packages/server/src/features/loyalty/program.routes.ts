@@ -38,12 +38,12 @@ export async function programRoutes(app: FastifyInstance, ctx: AppContext) {
     {
       config: { access: WRITE },
       // Bad rules are answered by parseProgramRules with the program's own codes (422
-      // INVALID_PROGRAM, TIER_THRESHOLD_ORDER, INVALID_WINDOW naming the field), not the
+      // INVALID_PROGRAM, TIER_THRESHOLD_ORDER, INVALID_WINDOW, OVERLAPPING_WINDOWS naming the field), not the
       // generic 400: the schema here documents the body.
       attachValidation: true,
       schema: {
         tags: ['loyalty'],
-        summary: 'Replace the draft with complete program rules; 422 INVALID_PROGRAM / TIER_THRESHOLD_ORDER / INVALID_WINDOW with details.field and details.issues',
+        summary: 'Replace the draft with complete program rules; 422 INVALID_PROGRAM / TIER_THRESHOLD_ORDER / INVALID_WINDOW / OVERLAPPING_WINDOWS with details.field and details.issues',
         body: ZProgramRules,
       },
     },

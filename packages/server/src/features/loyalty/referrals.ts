@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { PROGRAM_REFERRAL, type ReferralPolicy } from '@patron/core'
+import { localPeriodStart, PROGRAM_REFERRAL, type ReferralPolicy } from '@patron/core'
 import type { AppContext } from '../../context'
 import type { Trx } from '../../db/writer'
 import { creditPoints, lockAccount, lotExpiry, type ProgramVersion } from './loyalty.queries'
@@ -15,30 +15,45 @@ export interface ReferralOutcome {
 
 /**
  * The referee's first qualifying sale (eligible ≥ the policy minimum) rewards both members once.
- * More than K rewards for one referrer in a calendar month is refused and recorded.
+ * Refused and recorded: a sale paid with a payment reference (card token reported by the payment
+ * terminal) the referrer has paid with before — the same person under two memberships — and more
+ * than K rewards for one referrer in a calendar month.
  */
 export async function settleReferral(
   ctx: AppContext,
   trx: Trx,
-  a: { orgId: string; refereeId: string; saleId: string; eligibleMinor: number; at: string; version: ProgramVersion; timeZone: string; refereeBalance: number },
+  a: { orgId: string; refereeId: string; saleId: string; eligibleMinor: number; at: string; version: ProgramVersion; timeZone: string; refereeBalance: number; paymentReferences: readonly string[] },
 ): Promise<ReferralOutcome | null> {
   const policy: ReferralPolicy | null | undefined = a.version.rules.referral
   if (!policy) return null
   const pending = await trx.selectFrom('referrals').selectAll().where('referee_id', '=', a.refereeId).where('status', '=', 'pending').executeTakeFirst()
   if (!pending || a.eligibleMinor < policy.minEligibleMinor) return null
-  const month = a.at.slice(0, 7)
+  const reject = async (reason: string): Promise<ReferralOutcome> => {
+    await trx.updateTable('referrals').set({ status: 'rejected', reason, sale_id: a.saleId, decided_at: a.at }).where('id', '=', pending.id).execute()
+    return { referralId: pending.id, status: 'rejected', reason, referrerId: pending.referrer_id, referrerPoints: 0, refereePoints: 0 }
+  }
+  if (a.paymentReferences.length > 0) {
+    const shared = await trx
+      .selectFrom('sale_tenders')
+      .innerJoin('sales', 'sales.id', 'sale_tenders.sale_id')
+      .select('sale_tenders.sale_id')
+      .where('sales.customer_id', '=', pending.referrer_id)
+      .where('sale_tenders.reference', 'in', [...a.paymentReferences])
+      .executeTakeFirst()
+    if (shared) return reject('self_referral_payment')
+  }
+  // The referrer's calendar month in the store's time zone, from its first instant to the next's.
+  const monthStart = localPeriodStart('month', a.at, a.timeZone)
+  const monthEnd = localPeriodStart('month', new Date(Date.parse(monthStart) + 32 * 86_400_000).toISOString(), a.timeZone)
   const thisMonth = await trx
     .selectFrom('referrals')
     .select(sql<number>`count(*)`.as('n'))
     .where('referrer_id', '=', pending.referrer_id)
     .where('status', '=', 'rewarded')
-    .where('decided_at', '>=', `${month}-01`)
-    .where('decided_at', '<', `${month}-99`)
+    .where('decided_at', '>=', monthStart)
+    .where('decided_at', '<', monthEnd)
     .executeTakeFirstOrThrow()
-  if (Number(thisMonth.n) >= policy.maxPerReferrerPerMonth) {
-    await trx.updateTable('referrals').set({ status: 'rejected', reason: 'referrer_monthly_limit', sale_id: a.saleId, decided_at: a.at }).where('id', '=', pending.id).execute()
-    return { referralId: pending.id, status: 'rejected', reason: 'referrer_monthly_limit', referrerId: pending.referrer_id, referrerPoints: 0, refereePoints: 0 }
-  }
+  if (Number(thisMonth.n) >= policy.maxPerReferrerPerMonth) return reject('referrer_monthly_limit')
   const expires = lotExpiry(a.version.rules, a.at, a.timeZone)
   const common = { orgId: a.orgId, kind: 'referral', programAccount: PROGRAM_REFERRAL, saleId: a.saleId, programVersionId: a.version.id, at: a.at, lotExpiresAt: expires, countsAsEarning: false }
   if (policy.refereePoints > 0) {

@@ -47,6 +47,8 @@ export interface LoyaltyArgs {
   settledTotalMinor: number
   principal: Principal
   terminalId: string | null
+  /** References of the sale's non-cash tenders (card tokens), for the referral fraud rule. */
+  paymentReferences: readonly string[]
 }
 
 /** Earns (and spends, for points as tender) inside the sale's transaction. */
@@ -54,12 +56,13 @@ export async function applySaleLoyalty(ctx: AppContext, trx: Trx, a: LoyaltyArgs
   const account = await lockSaleAccount(trx, a.customer.id)
   const tz = a.store.time_zone
   const rules = a.version.rules
-  const sameDay = account.last_sale_at !== null && storeLocalDate(account.last_sale_at, tz) === storeLocalDate(a.soldAt, tz)
+  const today = storeLocalDate(a.soldAt, tz)
+  const sameDay = account.last_sale_at !== null && storeLocalDate(account.last_sale_at, tz) === today
   const pointsEarnedToday = rules.caps?.perDay && sameDay ? await pointsEarnedOnLocalDay(trx, a.customer.id, a.soldAt, tz) : 0
   const member: EarnMember = {
     tierId: account.tier_id,
     firstPurchase: account.sales_count === 0,
-    visitCountedToday: sameDay,
+    visitCountedToday: account.last_visit_at !== null && storeLocalDate(account.last_visit_at, tz) === today,
     birthMonth: a.customer.birth_date ? Number(a.customer.birth_date.slice(5, 7)) : null,
     pointsEarnedToday,
   }
@@ -118,16 +121,16 @@ export async function applySaleLoyalty(ctx: AppContext, trx: Trx, a: LoyaltyArgs
       lotExpiresAt: lotExpiry(rules, a.soldAt, tz),
       countsAsEarning: true,
       // The same update counts the sale on the account (one update of the row per sale).
-      saleVisit: true,
+      saleVisit: { visit: earn.eligibleMinor > 0 },
     })
   } else {
-    await recordSaleVisit(trx, a.customer.id, a.soldAt)
+    await recordSaleVisit(trx, a.customer.id, a.soldAt, earn.eligibleMinor > 0)
   }
   // A pending referral exists only for a member who named a referrer (claimReferral sets
   // customers.referred_by in the same transaction), so the others skip the lookup. referred_by
   // is read with the account, inside this transaction, not from the customer row read earlier.
   const referral = rules.referral && account.referred_by !== null
-    ? await settleReferral(ctx, trx, { orgId: a.orgId, refereeId: a.customer.id, saleId: a.saleId, eligibleMinor: earn.eligibleMinor, at: a.soldAt, version: a.version, timeZone: tz, refereeBalance: balance })
+    ? await settleReferral(ctx, trx, { orgId: a.orgId, refereeId: a.customer.id, saleId: a.saleId, eligibleMinor: earn.eligibleMinor, at: a.soldAt, version: a.version, timeZone: tz, refereeBalance: balance, paymentReferences: a.paymentReferences })
     : null
   if (referral?.status === 'rewarded') balance += referral.refereePoints
   let tierChange: TierChange | null = null
@@ -156,6 +159,7 @@ interface SaleAccount {
   tier_id: string | null
   sales_count: number
   last_sale_at: string | null
+  last_visit_at: string | null
   referred_by: string | null
 }
 
@@ -165,7 +169,7 @@ interface SaleAccount {
  * the member's referrer in the same statement. What lockAccount does, in hand-written SQL.
  */
 const LOCK_SALE_ACCOUNT =
-  'select "balance", "tier_id", "sales_count", "last_sale_at", (select "referred_by" from "customers" where "id" = ?) as "referred_by" from "loyalty_accounts" where "customer_id" = ?'
+  'select "balance", "tier_id", "sales_count", "last_sale_at", "last_visit_at", (select "referred_by" from "customers" where "id" = ?) as "referred_by" from "loyalty_accounts" where "customer_id" = ?'
 const LOCK_SALE_ACCOUNT_PG = `${LOCK_SALE_ACCOUNT} for update`
 
 async function lockSaleAccount(trx: Trx, customerId: string): Promise<SaleAccount> {

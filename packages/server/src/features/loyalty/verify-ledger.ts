@@ -6,7 +6,7 @@ const PAGE = 5000
 
 /**
  * Checks the ledger's invariants over the whole database (`patron verify-ledger`): transfers
- * positive and well-directed, entries summing to zero, every balance equal to the sum of its
+ * positive, well-directed and each with its program version, entries summing to zero, every balance equal to the sum of its
  * entries, lots summing to the positive balance. Streams in pages, so memory stays flat.
  * With `orgId`, one organisation's ledger (what the API shows its owner); without, everything.
  */
@@ -15,10 +15,10 @@ export async function verifyLedger(db: Kysely<Database>, orgId?: string): Promis
   let transfers = 0
   let after = ''
   for (;;) {
-    let q = db.selectFrom('ledger_transfers').select(['id', 'debit_account', 'credit_account', 'points', 'kind']).where('id', '>', after)
+    let q = db.selectFrom('ledger_transfers').select(['id', 'debit_account', 'credit_account', 'points', 'kind', 'program_version_id']).where('id', '>', after)
     if (orgId) q = q.where('org_id', '=', orgId)
     const rows = await q.orderBy('id').limit(PAGE).execute()
-    for (const r of rows) checker.addTransfer({ id: r.id, debitAccount: r.debit_account, creditAccount: r.credit_account, points: Number(r.points), kind: r.kind })
+    for (const r of rows) checker.addTransfer({ id: r.id, debitAccount: r.debit_account, creditAccount: r.credit_account, points: Number(r.points), kind: r.kind, programVersionId: r.program_version_id })
     transfers += rows.length
     if (rows.length < PAGE) break
     after = rows[rows.length - 1].id

@@ -4,7 +4,7 @@ import type { AppContext, Principal } from '../../context'
 import type { Row } from '../../db/schema'
 import type { Trx } from '../../db/writer'
 import { newId, nowIso, randomCode } from '../../util'
-import { lockAccount, returnToLots, spendPoints } from '../loyalty/loyalty.queries'
+import { lockAccount, periodTimeZone, programVersionAt, returnToLots, spendPoints } from '../loyalty/loyalty.queries'
 import { periodStart, toRedemptionView } from './rewards.queries'
 
 /** How long a reward applied to an open cart holds the points before they go back. */
@@ -24,6 +24,7 @@ interface Transfer {
   at: string
   saleId?: string | null
   staffId?: string | null
+  programVersionId: string | null
 }
 
 async function insertTransfer(trx: Trx, t: Transfer) {
@@ -39,7 +40,7 @@ async function insertTransfer(trx: Trx, t: Transfer) {
       customer_id: t.customerId,
       sale_id: t.saleId ?? null,
       refund_id: null,
-      program_version_id: null,
+      program_version_id: t.programVersionId,
       staff_id: t.staffId ?? null,
       terminal_id: null,
       reason: t.reason,
@@ -50,7 +51,7 @@ async function insertTransfer(trx: Trx, t: Transfer) {
 }
 
 /** Availability (loyalty.md): active, in its dates, the member's tier, the per-member limit, stock. */
-async function checkAvailable(trx: Trx, reward: Row<'rewards'>, customerId: string, at: string) {
+async function checkAvailable(trx: Trx, reward: Row<'rewards'>, customerId: string, at: string, timeZone: string) {
   if (reward.active !== 1 || (reward.valid_from && at < reward.valid_from) || (reward.valid_to && at > reward.valid_to)) {
     throw new PatronError('REWARD_UNAVAILABLE', `"${reward.name}" is not available now`, { rewardId: reward.id })
   }
@@ -68,7 +69,7 @@ async function checkAvailable(trx: Trx, reward: Row<'rewards'>, customerId: stri
       .where('customer_id', '=', customerId)
       .where('reward_id', '=', reward.id)
       .where('status', 'in', ['pending', 'posted', 'issued', 'used'])
-      .where('created_at', '>=', periodStart(reward.limit_period, at))
+      .where('created_at', '>=', periodStart(reward.limit_period, at, timeZone))
       .executeTakeFirstOrThrow()
     if (Number(used.n) >= reward.limit_per_member) {
       throw new PatronError('REWARD_LIMIT_REACHED', `"${reward.name}" can be redeemed ${reward.limit_per_member} time(s) per ${reward.limit_period ?? 'member'}`, { rewardId: reward.id })
@@ -98,15 +99,17 @@ async function loadMember(trx: Trx, orgId: string, customerId: string) {
  */
 export async function reserveReward(ctx: AppContext, principal: Principal, input: { rewardId: string; customerId: string; cartId: string }) {
   const at = nowIso(ctx.now())
+  const programVersionId = (await programVersionAt(ctx.db.kysely, principal.orgId, at))?.id ?? null
+  const timeZone = await periodTimeZone(ctx.db.kysely, principal)
   return ctx.writer.run(async (trx) => {
     const sale = await trx.selectFrom('sales').select('status').where('id', '=', input.cartId).executeTakeFirst()
     if (sale) throw new PatronError('SALE_ALREADY_COMPLETED', 'This cart is already closed', { cartId: input.cartId })
     await loadMember(trx, principal.orgId, input.customerId)
     const reward = await loadReward(trx, principal.orgId, input.rewardId)
-    await checkAvailable(trx, reward, input.customerId, at)
+    await checkAvailable(trx, reward, input.customerId, at, timeZone)
     const id = newId()
     await lockAccount(trx, ctx.db.dialect, input.customerId)
-    const { takes } = await spendPoints(trx, { id: `${id}:reserve`, orgId: principal.orgId, customerId: input.customerId, points: reward.cost_points, kind: 'reservation', programAccount: PROGRAM_RESERVED, reason: `reward: ${reward.name}`, at, now: at, staffId: principal.kind === 'staff' ? principal.staffId : null })
+    const { takes } = await spendPoints(trx, { id: `${id}:reserve`, orgId: principal.orgId, customerId: input.customerId, points: reward.cost_points, kind: 'reservation', programAccount: PROGRAM_RESERVED, reason: `reward: ${reward.name}`, at, now: at, staffId: principal.kind === 'staff' ? principal.staffId : null, programVersionId })
     const row: Row<'reward_redemptions'> = {
       id,
       org_id: principal.orgId,
@@ -123,6 +126,7 @@ export async function reserveReward(ctx: AppContext, principal: Principal, input
       expires_at: new Date(Date.parse(at) + RESERVATION_MINUTES * 60_000).toISOString(),
       created_at: at,
       decided_at: null,
+      program_version_id: programVersionId,
     }
     await trx.insertInto('reward_redemptions').values(row).execute()
     return toRedemptionView(row)
@@ -131,7 +135,7 @@ export async function reserveReward(ctx: AppContext, principal: Principal, input
 
 /** Gives a pending reservation's points (and stock) back: a voided cart, a removed reward, the timeout. */
 export async function releaseInTrx(trx: Trx, ctx: AppContext, r: Row<'reward_redemptions'>, at: string, reason: string) {
-  await returnToLots(trx, { id: `${r.id}:release`, orgId: r.org_id, customerId: r.customer_id, points: r.points, kind: 'reservation_release', programAccount: PROGRAM_RESERVED, reason, at }, JSON.parse(r.lots) as LotTake[], ctx.db.dialect)
+  await returnToLots(trx, { id: `${r.id}:release`, orgId: r.org_id, customerId: r.customer_id, points: r.points, kind: 'reservation_release', programAccount: PROGRAM_RESERVED, reason, at, programVersionId: r.program_version_id }, JSON.parse(r.lots) as LotTake[], ctx.db.dialect)
   await trx.updateTable('reward_redemptions').set({ status: 'released', decided_at: at }).where('id', '=', r.id).execute()
   await trx.updateTable('rewards').set((eb) => ({ stock: eb('stock', '+', 1) })).where('id', '=', r.reward_id).where('stock', 'is not', null).execute()
 }
@@ -166,6 +170,8 @@ export async function releaseExpiredReservations(ctx: AppContext, at: string = n
 /** From the portal (or staff): a reward turned into a voucher code; points are deducted at issue. */
 export async function issueVoucher(ctx: AppContext, principal: Principal, input: { rewardId: string; customerId: string; idempotencyId: string }) {
   const at = nowIso(ctx.now())
+  const programVersionId = (await programVersionAt(ctx.db.kysely, principal.orgId, at))?.id ?? null
+  const timeZone = await periodTimeZone(ctx.db.kysely, principal)
   return ctx.writer.run(async (trx) => {
     const prior = await trx.selectFrom('reward_redemptions').selectAll().where('id', '=', input.idempotencyId).executeTakeFirst()
     if (prior) {
@@ -174,9 +180,9 @@ export async function issueVoucher(ctx: AppContext, principal: Principal, input:
     }
     await loadMember(trx, principal.orgId, input.customerId)
     const reward = await loadReward(trx, principal.orgId, input.rewardId)
-    await checkAvailable(trx, reward, input.customerId, at)
+    await checkAvailable(trx, reward, input.customerId, at, timeZone)
     await lockAccount(trx, ctx.db.dialect, input.customerId)
-    const { takes } = await spendPoints(trx, { id: `${input.idempotencyId}:voucher`, orgId: principal.orgId, customerId: input.customerId, points: reward.cost_points, kind: 'redeem', programAccount: PROGRAM_REDEEMED, reason: `voucher: ${reward.name}`, at, now: at, staffId: principal.kind === 'staff' ? principal.staffId : null })
+    const { takes } = await spendPoints(trx, { id: `${input.idempotencyId}:voucher`, orgId: principal.orgId, customerId: input.customerId, points: reward.cost_points, kind: 'redeem', programAccount: PROGRAM_REDEEMED, reason: `voucher: ${reward.name}`, at, now: at, staffId: principal.kind === 'staff' ? principal.staffId : null, programVersionId })
     const row: Row<'reward_redemptions'> = {
       id: input.idempotencyId,
       org_id: principal.orgId,
@@ -193,6 +199,7 @@ export async function issueVoucher(ctx: AppContext, principal: Principal, input:
       expires_at: new Date(Date.parse(at) + VOUCHER_DAYS * 86_400_000).toISOString(),
       created_at: at,
       decided_at: null,
+      program_version_id: programVersionId,
     }
     await trx.insertInto('reward_redemptions').values(row).execute()
     await trx.insertInto('outbox').values({ org_id: principal.orgId, topic: 'reward.voucher_issued', aggregate_id: input.customerId, payload: JSON.stringify(toRedemptionView(row)), created_at: at, published_at: null }).execute()
@@ -209,7 +216,7 @@ export async function expireVouchers(ctx: AppContext, at: string = nowIso(ctx.no
     for (const { id } of due) {
       const r = await trx.selectFrom('reward_redemptions').selectAll().where('id', '=', id).where('status', '=', 'issued').executeTakeFirst()
       if (!r) continue
-      await returnToLots(trx, { id: `${r.id}:voucher_expired`, orgId: r.org_id, customerId: r.customer_id, points: r.points, kind: 'reward_restore', programAccount: PROGRAM_REDEEMED, reason: 'voucher expired unused', at }, JSON.parse(r.lots) as LotTake[], ctx.db.dialect)
+      await returnToLots(trx, { id: `${r.id}:voucher_expired`, orgId: r.org_id, customerId: r.customer_id, points: r.points, kind: 'reward_restore', programAccount: PROGRAM_REDEEMED, reason: 'voucher expired unused', at, programVersionId: r.program_version_id }, JSON.parse(r.lots) as LotTake[], ctx.db.dialect)
       await trx.updateTable('reward_redemptions').set({ status: 'expired', decided_at: at }).where('id', '=', r.id).execute()
       n++
     }

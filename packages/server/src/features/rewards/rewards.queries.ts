@@ -1,4 +1,4 @@
-import type { RewardDefinition } from '@patron/core'
+import { localPeriodStart, type RewardDefinition } from '@patron/core'
 import type { Row } from '../../db/schema'
 
 export function toRewardDefinition(r: Row<'rewards'>): RewardDefinition {
@@ -56,21 +56,7 @@ export function toRedemptionView(r: Row<'reward_redemptions'>) {
   }
 }
 
-/** Start of the period a per-member limit counts in (UTC calendar periods; "ever" = all time). */
-export function periodStart(period: Row<'rewards'>['limit_period'], at: string): string {
-  const d = new Date(at)
-  switch (period) {
-    case 'day':
-      return `${at.slice(0, 10)}T00:00:00.000Z`
-    case 'week': {
-      const monday = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7)))
-      return monday.toISOString()
-    }
-    case 'month':
-      return `${at.slice(0, 7)}-01T00:00:00.000Z`
-    case 'year':
-      return `${at.slice(0, 4)}-01-01T00:00:00.000Z`
-    default:
-      return '0000'
-  }
+/** Start of the period a per-member limit counts in: the store-local calendar day, week, month or year ("ever" = all time). */
+export function periodStart(period: Row<'rewards'>['limit_period'], at: string, timeZone: string): string {
+  return period === 'day' || period === 'week' || period === 'month' || period === 'year' ? localPeriodStart(period, at, timeZone) : '0000'
 }

@@ -98,7 +98,7 @@ export async function postCartRewards(trx: Trx, cartRewards: CartRewards, applic
     }
     const applied = JSON.stringify([...applications[i].discounts].map(([lineIndex, minor]) => ({ lineNo: lineIndex + 1, discountMinor: minor })))
     if (r.channel === 'reservation') {
-      await insertRewardTransfer(trx, { id: `${r.id}:commit`, orgId: r.org_id, customerId: r.customer_id, debit: PROGRAM_RESERVED, credit: PROGRAM_REDEEMED, points: r.points, kind: 'reservation_commit', reason: 'reward used in sale', at, saleId })
+      await insertRewardTransfer(trx, { id: `${r.id}:commit`, orgId: r.org_id, customerId: r.customer_id, debit: PROGRAM_RESERVED, credit: PROGRAM_REDEEMED, points: r.points, kind: 'reservation_commit', reason: 'reward used in sale', at, saleId, programVersionId: r.program_version_id })
     }
     await trx.updateTable('reward_redemptions').set({ status: r.channel === 'reservation' ? 'posted' : 'used', sale_id: saleId, applied, decided_at: at }).where('id', '=', r.id).execute()
   }
@@ -139,7 +139,7 @@ export async function restoreRewardsForRefund(
     if (applied.length !== 1 || !fullyReturnedLineNos.has(applied[0].lineNo)) continue
     balance = await returnToLots(
       trx,
-      { id: `${refundId}:restore:${r.id}`, orgId: r.org_id, customerId: r.customer_id, points: r.points, kind: 'reward_restore', programAccount: PROGRAM_REDEEMED, reason: 'the rewarded item was returned', at, saleId, refundId },
+      { id: `${refundId}:restore:${r.id}`, orgId: r.org_id, customerId: r.customer_id, points: r.points, kind: 'reward_restore', programAccount: PROGRAM_REDEEMED, reason: 'the rewarded item was returned', at, saleId, refundId, programVersionId: r.program_version_id },
       JSON.parse(r.lots) as LotTake[],
       dialect,
     )

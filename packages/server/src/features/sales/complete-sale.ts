@@ -141,7 +141,7 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
 
     let loyalty: SaleLoyaltyRecord | null = null
     if (customer && version) {
-      loyalty = await applySaleLoyalty(ctx, trx, { saleId, orgId, customer, store, version, priced, soldAt, channel, pointsTender, settledTotalMinor: priced.totalMinor, principal, terminalId: terminal?.id ?? null })
+      loyalty = await applySaleLoyalty(ctx, trx, { saleId, orgId, customer, store, version, priced, soldAt, channel, pointsTender, settledTotalMinor: priced.totalMinor, principal, terminalId: terminal?.id ?? null, paymentReferences: paymentReferences(tenders) })
       if (memberDiscount && memberDiscountMinor > 0) loyalty.memberDiscount = { name: memberDiscount.name, amountMinor: memberDiscountMinor }
     }
 
@@ -360,6 +360,11 @@ const linesInserter = rowInserter('sale_lines', [
   'total_minor', 'eligible_minor', 'taxes', 'returned_quantity',
 ] as const satisfies readonly (keyof Row<'sale_lines'>)[])
 const taxesInserter = rowInserter('sale_taxes', ['sale_id', 'rate_id', 'name', 'rate_percent', 'base_minor', 'tax_minor'] as const satisfies readonly (keyof Row<'sale_taxes'>)[])
+/** Card (and other non-cash) references long enough to identify a payment method. */
+function paymentReferences(tenders: readonly TenderInput[]): string[] {
+  return [...new Set(tenders.filter((t) => t.kind !== 'cash' && t.reference && t.reference.trim().length >= 4).map((t) => t.reference!))]
+}
+
 const tendersInserter = rowInserter('sale_tenders', ['sale_id', 'seq', 'kind', 'amount_minor', 'points', 'reference'] as const satisfies readonly (keyof Row<'sale_tenders'>)[])
 const outboxInserter = rowInserter('outbox', ['org_id', 'topic', 'aggregate_id', 'payload', 'created_at', 'published_at'] as const)
 
