@@ -81,6 +81,8 @@ export interface LoyaltyView {
   lifetimeEarned: number
   salesCount: number
   lastSaleAt: string | null
+  /** The latest sale with eligible amount > 0 (the per-visit bonus counts once per store-local day). */
+  lastVisitAt?: string | null
   /** Where the member stands in the tiers (absent when the program has none). */
   tier?: TierProgress | null
 }

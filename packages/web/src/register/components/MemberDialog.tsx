@@ -139,7 +139,7 @@ export function MemberDialog({ open, onClose }: { open: boolean; onClose: () => 
       } else if (isApiError(err, 'UNKNOWN_REFERRAL_CODE')) {
         setFieldError({ field: 'referralCode', message: 'No member has this referral code. Check it with the customer, or leave it empty.' })
       } else if (isApiError(err, 'SELF_REFERRAL')) {
-        setFieldError({ field: 'referralCode', message: 'This is the customer’s own code: a member cannot refer themself.' })
+        setFieldError({ field: 'referralCode', message: 'This code belongs to a member with the same phone or email: a member cannot refer themself.' })
       } else if (isApiError(err, 'REFERRAL_EXISTING_MEMBER')) {
         setFieldError({ field: 'referralCode', message: 'Only new members can be referred.' })
       } else if (isApiError(err, 'VALIDATION_FAILED')) {

@@ -243,13 +243,14 @@ export function approvalNeeded(cart: Cart, priced: PricedSale | null, staff: Sta
 
 /**
  * The member's state for the earn preview, built as the server's applySaleLoyalty does:
- * first purchase from the sales count, the visit bonus from the last sale's store-local day,
+ * first purchase from the sales count, the visit bonus from the last visit's store-local day,
  * the birthday month from the birth date. The points already earned today are not known to
  * the register (0): the preview may show more than a per-day cap will allow.
  */
 export function earnMember(member: CartMember, at: string, timeZone: string): EarnMember {
   const l = member.loyalty
-  const sameDay = !!l?.lastSaleAt && storeLocalDate(l.lastSaleAt, timeZone) === storeLocalDate(at, timeZone)
+  const lastVisit = l?.lastVisitAt === undefined ? l?.lastSaleAt : l.lastVisitAt
+  const sameDay = !!lastVisit && storeLocalDate(lastVisit, timeZone) === storeLocalDate(at, timeZone)
   return {
     tierId: l?.tierId ?? null,
     firstPurchase: (l?.salesCount ?? 0) === 0,

@@ -1,8 +1,9 @@
 import type { RewardDefinition } from '@patron/core'
-import { api } from '../../api/client'
+import { api, NetworkError } from '../../api/client'
 import type { LoyaltyView } from '../../api/types'
 import type { Cart, CartReward } from './cart'
 import { cart as cartStore } from './session'
+import { uuid } from './storage'
 
 /** A reward of the catalogue as GET /rewards?customerId= returns it for one member. */
 export interface RewardView extends RewardDefinition {
@@ -79,7 +80,17 @@ async function refreshBalance(customerId: string) {
 /** Reserves the reward's points for this cart and adds it to the cart. */
 export async function applyReward(cart: Cart, reward: RewardView): Promise<CartReward> {
   const customerId = cart.member!.customer.id
-  const r = await api.post<RedemptionView>(`/rewards/${reward.id}/reservations`, { cartId: cart.id, customerId })
+  // One key for the request and its retry: a reservation whose answer was lost on the way is
+  // answered again, not made twice (its points would be held until the timeout).
+  const options = { headers: { 'idempotency-key': uuid() } }
+  const reserve = () => api.post<RedemptionView>(`/rewards/${reward.id}/reservations`, { cartId: cart.id, customerId }, options)
+  let r: RedemptionView
+  try {
+    r = await reserve()
+  } catch (e) {
+    if (!(e instanceof NetworkError)) throw e
+    r = await reserve()
+  }
   const entry: CartReward = { reservationId: r.id, points: r.points, reward: toDefinition(reward) }
   cartStore.set((c) => (c.id === cart.id ? { ...c, rewards: [...(c.rewards ?? []), entry] } : c))
   await refreshBalance(customerId)
