@@ -200,6 +200,19 @@ describe.each(DIALECTS)('tiers, referrals, adjustments and expiry on %s', (diale
     expect(tomorrow.body.balance).toBe(1100)
   })
 
+  it('counts adjustments sent at once against the daily limit one after the other', async () => {
+    shop.clock.advance(2 * DAY)
+    const boss = await loginPassword(shop.app, 'manager@test.shop', 'manager-password')
+    // Ten members, so that nothing but the limit makes the requests wait for each other.
+    const members = await Promise.all(Array.from({ length: 10 }, (_, i) => api.post('/api/v1/customers', { phone: `+49170000001${String(i).padStart(2, '0')}` })))
+    const answers = await Promise.all(members.map((m) => boss.post(`/api/v1/customers/${m.body.id}/adjustments`, { id: uuid(), points: 200, reasonCode: 'goodwill', note: 'At once' })))
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(5) // 5 × 200 = the limit of 1,000
+    for (const a of answers.filter((x) => x.status !== 201)) expect(a.body.error.code).toBe('ADJUSTMENT_LIMIT_EXCEEDED')
+    let total = 0
+    for (const m of members) total += (await balance(m.body.id)).balance
+    expect(total).toBe(1000)
+  })
+
   it('warns ahead of expiry and expires due lots in the daily job, once', async () => {
     const m = (await api.post('/api/v1/customers', { phone: '+4917000000123' })).body
     await buy(m.id, 4200)

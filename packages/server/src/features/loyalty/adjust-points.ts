@@ -41,7 +41,11 @@ export async function adjustPoints(ctx: AppContext, principal: Principal, custom
       return { id: input.id, customerId, points: input.points, reasonCode: input.reasonCode, note: input.note, balance, createdAt: prior.created_at, replayed: true }
     }
     if (principal.kind === 'staff') {
-      const staff = await trx.selectFrom('staff').select('daily_adjust_limit').where('id', '=', principal.staffId).executeTakeFirstOrThrow()
+      // The staff row is locked on PostgreSQL, so two adjustments by one person at once are
+      // counted one after the other against the limit (SQLite has one writer anyway).
+      let q = trx.selectFrom('staff').select('daily_adjust_limit').where('id', '=', principal.staffId)
+      if (ctx.db.dialect === 'postgres') q = q.forUpdate()
+      const staff = await q.executeTakeFirstOrThrow()
       if (staff.daily_adjust_limit !== null) {
         const dayStart = localPeriodStart('day', at, timeZone)
         const used = await trx
