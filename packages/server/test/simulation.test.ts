@@ -149,4 +149,25 @@ describe.each(DIALECTS)('simulating a draft against past sales on %s', (dialect)
     expect(table).toContain('Mia Member')
     await expect(simulationTable(shop.ctx, shop.orgId, { from: 'March', to: '2026-03-04' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
   })
+
+  it('counts members per tier at the end from the 365 days before it, under the simulated rules and under the version in force then', async () => {
+    // 5–31 March holds only Max's later sale; Mia bought on the 3rd: no points in the period,
+    // but a tier at its end.
+    const r = (await owner.post('/api/v1/loyalty/simulations', { from: '2026-03-05', to: '2026-03-31' })).body
+    expect(r).toMatchObject({ sales: 1, members: 1, published: { totalPoints: 73 }, simulated: { totalPoints: 73 + 147 } })
+    expect(r.topChanges.map((t: any) => t.customerId)).toEqual([max.id])
+    // The draft's qualifying points over the year: Mia 148, Max 54 + 220 = 274: both Gold.
+    expect(r.tiers.map((t: any) => [t.tierId, t.members])).toEqual([[null, 0], ['member', 0], ['gold', 2]])
+    // Version 1, in force at the end, has no tiers.
+    expect(r.publishedTiers).toEqual([{ tierId: null, name: null, threshold: null, members: 2 }])
+
+    // Once the draft is published, the end is judged by its tiers on what was issued:
+    // Mia 46 + 29 = 75, Max 18 + 73 = 91: both Member.
+    expect((await owner.post('/api/v1/loyalty/program/publish', {})).status).toBe(201)
+    const later = (await owner.post('/api/v1/loyalty/simulations', { from: '2026-03-05', to: '2026-03-31' })).body
+    expect(later.publishedTiers.map((t: any) => [t.tierId, t.members])).toEqual([[null, 0], ['member', 2], ['gold', 0]])
+    expect(later.tiers).toEqual(r.tiers)
+    const table = await simulationTable(shop.ctx, shop.orgId, { from: '2026-03-05', to: '2026-03-31' })
+    expect(table).toMatch(/Published\n\s+\(no tier\)\s+0\n\s+Member\s+2\s+from 0\n\s+Gold\s+0\s+from 100\n\s+Simulated\n\s+\(no tier\)\s+0\n\s+Member\s+0\s+from 0\n\s+Gold\s+2\s+from 100/)
+  })
 })

@@ -21,7 +21,7 @@ import {
 import type { Database } from '../../db/schema'
 import type { Period } from '../reports/period'
 import { orgCurrency } from '../reports/reports.queries'
-import { programVersionById, type ProgramVersion } from './loyalty.queries'
+import { programVersionAt, programVersionById, type ProgramVersion } from './loyalty.queries'
 import { getProgramDraft } from './program.queries'
 import type { SaleLoyaltyRecord } from './sale-loyalty'
 
@@ -61,18 +61,37 @@ export interface SimulationReport {
   published: SimulationFigures & { versions: { version: number; sales: number; points: number }[] }
   simulated: SimulationFigures & { costPerPointMinor: string }
   change: { totalPoints: number; costMinor: number }
-  /** Members of the period by their simulated qualifying metric in the period vs the simulated rules' thresholds. */
-  tiers: { tierId: string | null; name: string | null; threshold: number | null; members: number }[]
+  /**
+   * Members per tier at the end of the period under the simulated rules: each member with a sale
+   * in the 365 days before `to`, by the qualifying figure (points or spend, per the rules' tier
+   * metric) those sales earn under the simulated rules.
+   */
+  tiers: TierCount[]
+  /** The same under the version in force at the end of the period, with what the sales earned under their own versions. */
+  publishedTiers: TierCount[]
   topChanges: { customerId: string; name: string | null; publishedPoints: number; simulatedPoints: number; delta: number }[]
   /** Sales whose replay under their own version differs from what they stored: should be 0. */
   replayMismatches: number
 }
 
+export interface TierCount {
+  tierId: string | null
+  name: string | null
+  threshold: number | null
+  members: number
+}
+
+const YEAR_MS = 365 * 86_400_000
+
 interface MemberTally {
+  /** Points of the period's sales. */
   published: number
   simulated: number
-  /** Qualifying points or eligible spend under the simulated rules, per its tier metric. */
+  /** In the period (the member counts among the period's members). */
+  inPeriod: boolean
+  /** Qualifying points or eligible spend over the 365 days before the end, per each side's tier metric. */
   metric: number
+  publishedMetric: number
   /** For the simulated per-day cap: the member's last store-local day and the points of it. */
   day: string
   dayPoints: number
@@ -82,7 +101,9 @@ interface MemberTally {
  * Replays every completed sale with a member in [from, to) twice: under the version the sale
  * actually used and under `rules` (default: the draft), each with the member state the sale
  * stored (tier, first purchase, visit, birthday) and its stored lines. Pure reading: nothing is
- * written. Refunds are not simulatedEarn: the figures are what the sales earned when made.
+ * written. Refunds are not simulated: the figures are what the sales earned when made.
+ * For the tiers at the end, the sales of the 365 days before `to` are replayed too (only their
+ * qualifying figures count; keep-until dates are not simulated).
  *
  * The per-day cap of the simulated rules counts what they would have given the member earlier
  * the same store-local day within the period (the stored figure is that of the old rules).
@@ -90,6 +111,9 @@ interface MemberTally {
 export async function simulateProgram(db: Kysely<Database>, orgId: string, period: Period, rules?: ProgramRules, pageSize = PAGE_SIZE): Promise<SimulationReport> {
   const simulatedRules = rules ?? (await getProgramDraft(db, orgId)).rules
   const draft: CompiledRules = compileRules(simulatedRules)
+  const endRules = (await programVersionAt(db, orgId, new Date(Date.parse(period.toIso) - 1).toISOString()))?.rules ?? null
+  const yearStart = new Date(Date.parse(period.toIso) - YEAR_MS).toISOString()
+  const readFrom = yearStart < period.fromIso ? yearStart : period.fromIso
   const stores = new Map((await db.selectFrom('stores').select(['id', 'time_zone']).where('org_id', '=', orgId).execute()).map((s) => [s.id, s.time_zone]))
 
   const published = newFigures()
@@ -108,7 +132,7 @@ export async function simulateProgram(db: Kysely<Database>, orgId: string, perio
       .where('status', '=', 'completed')
       .where('customer_id', 'is not', null)
       .where('loyalty', 'is not', null)
-      .where('sold_at', '>=', period.fromIso)
+      .where('sold_at', '>=', readFrom)
       .where('sold_at', '<', period.toIso)
     if (cursor) {
       const { soldAt, id } = cursor
@@ -147,7 +171,7 @@ export async function simulateProgram(db: Kysely<Database>, orgId: string, perio
       }
       const customerId = s.customer_id!
       let tally = members.get(customerId)
-      if (!tally) members.set(customerId, (tally = { published: 0, simulated: 0, metric: 0, day: '', dayPoints: 0 }))
+      if (!tally) members.set(customerId, (tally = { published: 0, simulated: 0, inPeriod: false, metric: 0, publishedMetric: 0, day: '', dayPoints: 0 }))
       const day = draft.perDayCap !== null ? storeLocalDate(s.sold_at, timeZone) : ''
       if (day !== tally.day) {
         tally.day = day
@@ -156,6 +180,14 @@ export async function simulateProgram(db: Kysely<Database>, orgId: string, perio
 
       const publishedEarn = evaluateEarn(version.compiled, sale, record.member)
       const simulatedEarn = evaluateEarn(draft, sale, { ...record.member, pointsEarnedToday: tally.dayPoints })
+      tally.dayPoints += simulatedEarn.total
+      if (s.sold_at >= yearStart) {
+        tally.metric += simulatedRules.tierMetric === 'spend' ? simulatedEarn.eligibleMinor : simulatedEarn.qualifyingPoints
+        tally.publishedMetric += endRules?.tierMetric === 'spend' ? publishedEarn.eligibleMinor : publishedEarn.qualifyingPoints
+      }
+      // Before the period: only the tier figures above.
+      if (s.sold_at < period.fromIso) continue
+      tally.inPeriod = true
       if (publishedEarn.total !== record.earn.total) replayMismatches++
 
       addUp(published, publishedEarn)
@@ -166,8 +198,6 @@ export async function simulateProgram(db: Kysely<Database>, orgId: string, perio
       v.points += publishedEarn.total
       tally.published += publishedEarn.total
       tally.simulated += simulatedEarn.total
-      tally.dayPoints += simulatedEarn.total
-      tally.metric += simulatedRules.tierMetric === 'spend' ? simulatedEarn.eligibleMinor : simulatedEarn.qualifyingPoints
       sales++
     }
     const last = page[page.length - 1]
@@ -182,17 +212,22 @@ export async function simulateProgram(db: Kysely<Database>, orgId: string, perio
   const publishedCostMinor = roundRatio(publishedCost)
   const simulatedCostMinor = roundRatio(simulatedCost)
 
-  const tierCounts = new Map<string | null, number>()
-  for (const m of members.values()) {
-    const tier = tierForMetric(simulatedRules, m.metric)?.id ?? null
-    tierCounts.set(tier, (tierCounts.get(tier) ?? 0) + 1)
+  const tiersAtEnd = (r: ProgramRules | null, metric: (m: MemberTally) => number): TierCount[] => {
+    const counts = new Map<string | null, number>()
+    for (const m of members.values()) {
+      const tier = r ? (tierForMetric(r, metric(m))?.id ?? null) : null
+      counts.set(tier, (counts.get(tier) ?? 0) + 1)
+    }
+    return [
+      { tierId: null, name: null, threshold: null, members: counts.get(null) ?? 0 },
+      ...(r?.tiers ?? []).map((t) => ({ tierId: t.id, name: t.name, threshold: t.threshold, members: counts.get(t.id) ?? 0 })),
+    ]
   }
-  const tiers = [
-    { tierId: null, name: null, threshold: null, members: tierCounts.get(null) ?? 0 },
-    ...simulatedRules.tiers.map((t) => ({ tierId: t.id, name: t.name, threshold: t.threshold, members: tierCounts.get(t.id) ?? 0 })),
-  ]
+  const tiers = tiersAtEnd(simulatedRules, (m) => m.metric)
+  const publishedTiers = tiersAtEnd(endRules, (m) => m.publishedMetric)
+  const periodMembers = [...members.entries()].filter(([, m]) => m.inPeriod)
 
-  const top = [...members.entries()]
+  const top = periodMembers
     .map(([customerId, m]) => ({ customerId, publishedPoints: m.published, simulatedPoints: m.simulated, delta: m.simulated - m.published }))
     .filter((m) => m.delta !== 0)
     .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || (a.customerId < b.customerId ? -1 : 1))
@@ -208,7 +243,7 @@ export async function simulateProgram(db: Kysely<Database>, orgId: string, perio
     rulesSource: rules ? 'request' : 'draft',
     currency: await orgCurrency(db, orgId),
     sales,
-    members: members.size,
+    members: periodMembers.length,
     published: {
       ...published,
       costMinor: publishedCostMinor,
@@ -217,6 +252,7 @@ export async function simulateProgram(db: Kysely<Database>, orgId: string, perio
     simulated: { ...simulated, costMinor: simulatedCostMinor, costPerPointMinor: simulatedRules.costPerPointMinor },
     change: { totalPoints: simulated.totalPoints - published.totalPoints, costMinor: simulatedCostMinor - publishedCostMinor },
     tiers,
+    publishedTiers,
     topChanges: top.map((t) => ({ ...t, name: names.get(t.customerId) ?? null })),
     replayMismatches,
   }

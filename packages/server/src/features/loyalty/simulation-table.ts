@@ -65,8 +65,9 @@ export function formatSimulation(r: SimulationReport, period: string, rulesName:
     row(['Total', String(r.published.totalPoints), String(r.simulated.totalPoints), signed(r.change.totalPoints)], widths),
     row([`Cost${r.currency ? ` (${r.currency})` : ''}`, money(r.published.costMinor), money(r.simulated.costMinor), signed(r.change.costMinor, money(r.change.costMinor))], widths),
     '',
-    'Members per tier (simulated qualifying figure in the period):',
-    ...r.tiers.map((t) => `  ${(t.name ?? '(no tier)').padEnd(20)}${String(t.members).padStart(8)}${t.threshold !== null ? `   from ${t.threshold}` : ''}`),
+    'Members per tier at the end (qualifying figure of the 365 days before it):',
+    ...tierLines('Published', r.publishedTiers),
+    ...tierLines('Simulated', r.tiers),
     '',
   ]
   if (r.topChanges.length === 0) lines.push('No member earns differently.')
@@ -78,4 +79,8 @@ export function formatSimulation(r: SimulationReport, period: string, rulesName:
   }
   if (r.replayMismatches > 0) lines.push('', `Warning: ${r.replayMismatches} sales replay differently from what they stored under their own version.`)
   return lines.join('\n')
+}
+
+function tierLines(side: string, tiers: SimulationReport['tiers']): string[] {
+  return [`  ${side}`, ...tiers.map((t) => `    ${(t.name ?? '(no tier)').padEnd(18)}${String(t.members).padStart(8)}${t.threshold !== null ? `   from ${t.threshold}` : ''}`)]
 }
