@@ -113,7 +113,7 @@ test('a regular: reward, split card + cash with change, ESC/POS receipt, a line 
     const open = (await (await api.get(`/api/v1/cash-sessions?terminalId=${till.id}&status=open`)).json()).items[0]
     if (!open) return null
     const x = await (await api.get(`/api/v1/cash-sessions/${open.id}/x-report`)).json()
-    return { expectedMinor: x.cash.expectedMinor as number, sales: x.sales.count as number }
+    return { expectedMinor: x.cash.expectedMinor as number, sales: x.sales.count as number, pointsRedeemed: x.points.redeemed as number }
   }
   let before = await cashBefore()
   if (!before) {
@@ -123,7 +123,7 @@ test('a regular: reward, split card + cash with change, ESC/POS receipt, a line 
     await page.getByRole('button', { name: 'Open drawer' }).click()
     await expect.poll(cashBefore).not.toBeNull()
     before = (await cashBefore())!
-    expect(before).toEqual({ expectedMinor: 15000, sales: 0 })
+    expect(before).toEqual({ expectedMinor: 15000, sales: 0, pointsRedeemed: 0 })
   }
   await expect(page.getByText('Ready for the first item')).toBeVisible()
 
@@ -233,6 +233,8 @@ test('a regular: reward, split card + cash with change, ESC/POS receipt, a line 
   expect(z.expectedMinor).toBe(before.expectedMinor + tendered - change - refundedToCash)
   expect(z.overShortMinor).toBe(0)
   await expect(page.getByTestId('over-short')).toContainText('Exact')
+  // The reward's 300 beans were redeemed with the sale (its refund is reported as such, not netted).
+  await expect(page.getByTestId('report-points-redeemed')).toHaveAttribute('data-points', String(before.pointsRedeemed + 300))
   await shot(page, 'register-56-journey-z-balanced')
   const closed = (await (await api.get(`/api/v1/cash-sessions?terminalId=${till.id}&status=closed`)).json()).items[0]
   expect(closed).toEqual(expect.objectContaining({ countedMinor: z.expectedMinor, overShortMinor: 0 }))

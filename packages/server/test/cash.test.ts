@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { defaultRules } from '@patron/core'
 import { addStaff, apiKeyClient, DIALECTS, loginPin, makeShop, type Client, type TestShop } from './harness'
 import { badFields, expectError, uuid } from './support'
 
@@ -149,5 +150,81 @@ describe.each(DIALECTS)('cash session on %s', (dialect) => {
     expect(x.body.sales.count).toBe(1)
     expect(x.body.refunds).toEqual({ count: 1, totalMinor: 1190 })
     expect(x.body.cash.expectedMinor).toBe(5000 + 2000 - (2000 - 1070) - 1190)
+  })
+})
+
+/**
+ * The points a session's sales spent: rewards applied at the till (reserved when applied, posted
+ * with the sale) and points as tender. Vouchers were paid for when issued, outside any drawer.
+ * Like the points issued, the figure is what the sales did; refunds are reported beside it.
+ */
+describe.each(DIALECTS)('cash session points redeemed on %s', (dialect) => {
+  let shop: TestShop
+  let api: Client
+  let cashier: Client
+  let coffee: any
+  let cake: any
+  let freeCoffee: any
+  let sessionId: string
+  let rewardedSaleId: string
+
+  beforeAll(async () => {
+    shop = await makeShop(dialect, { rules: { ...defaultRules('points'), pointsTender: { pointsPerUnit: 100 } } })
+    await addStaff(shop)
+    api = await apiKeyClient(shop, ['catalog:write', 'customers:write', 'loyalty:read', 'loyalty:write', 'sales:write'])
+    coffee = (await api.post('/api/v1/products', { sku: 'COF', name: 'Coffee', priceMinor: 350, taxClassId: shop.taxClassIds.zero, trackStock: false })).body
+    cake = (await api.post('/api/v1/products', { sku: 'CAKE', name: 'Cake', priceMinor: 500, taxClassId: shop.taxClassIds.zero, trackStock: false })).body
+    freeCoffee = (await api.post('/api/v1/rewards', { name: 'Free coffee', kind: 'free_product', productId: coffee.id, priceCeilingMinor: 400, costPoints: 100 })).body
+    cashier = await loginPin(shop.app, shop.terminalId, '1234')
+    sessionId = (await cashier.post('/api/v1/cash-sessions', { amountMinor: 10000 })).body.sessionId
+  })
+  afterAll(async () => shop?.close())
+
+  it('counts the rewards posted with the session\'s sales and the points tendered, not vouchers or released reservations', async () => {
+    const m = (await api.post('/api/v1/customers', { email: 'points@example.com' })).body
+    expect((await api.post(`/api/v1/customers/${m.id}/adjustments`, { id: uuid(), points: 1000, reasonCode: 'migration', note: 'opening balance' })).status).toBe(201)
+
+    // A reward applied at the till: its 100 points are reserved now and posted with the sale.
+    const cart = uuid()
+    expect((await cashier.post(`/api/v1/rewards/${freeCoffee.id}/reservations`, { cartId: cart, customerId: m.id })).status).toBe(201)
+    const rewarded = await cashier.post('/api/v1/sales', { id: cart, customerId: m.id, lines: [{ productId: coffee.id, quantity: 2 }, { productId: cake.id, quantity: 1 }], tenders: [{ kind: 'cash', amountMinor: 1000 }] })
+    expect(rewarded.status, rewarded.text).toBe(201)
+    expect(rewarded.body).toMatchObject({ cashSessionId: sessionId, totals: { totalMinor: 850 }, rewards: [{ points: 100, status: 'posted' }], loyalty: { pointsEarned: 8, pointsRedeemed: 0 } })
+    rewardedSaleId = cart
+
+    // 2.00 of a cake paid with 200 points.
+    const withPoints = await cashier.post('/api/v1/sales', { id: uuid(), customerId: m.id, lines: [{ productId: cake.id, quantity: 1 }], tenders: [{ kind: 'points', amountMinor: 200 }, { kind: 'cash', amountMinor: 300 }] })
+    expect(withPoints.status, withPoints.text).toBe(201)
+    expect(withPoints.body.loyalty).toMatchObject({ pointsRedeemed: 200, pointsEarned: 3 })
+
+    // A reward applied to a cart that is then voided goes back: nothing was redeemed.
+    const voided = uuid()
+    expect((await cashier.post(`/api/v1/rewards/${freeCoffee.id}/reservations`, { cartId: voided, customerId: m.id })).status).toBe(201)
+    expect((await cashier.post(`/api/v1/sales/${voided}/void`, { reason: 'customer left' })).status).toBe(200)
+
+    // A voucher's points left the balance when it was issued, not in this drawer.
+    const voucher = await api.post(`/api/v1/customers/${m.id}/vouchers`, { id: uuid(), rewardId: freeCoffee.id })
+    expect(voucher.status, voucher.text).toBe(201)
+    const withVoucher = await cashier.post('/api/v1/sales', { id: uuid(), customerId: m.id, lines: [{ productId: coffee.id, quantity: 1 }, { productId: cake.id, quantity: 1 }], tenders: [{ kind: 'cash', amountMinor: 500 }], vouchers: [voucher.body.voucherCode] })
+    expect(withVoucher.status, withVoucher.text).toBe(201)
+    expect(withVoucher.body.rewards).toMatchObject([{ points: 100, status: 'used' }])
+
+    const x = await cashier.get(`/api/v1/cash-sessions/${sessionId}/x-report`)
+    expect(x.status, x.text).toBe(200)
+    expect(x.body.points).toEqual({ issued: 8 + 3 + 5, redeemed: 100 + 200, clawedBack: 0 })
+  })
+
+  it('keeps the redeemed figure as the sales made it when a refund gives a reward back, as it does the points issued', async () => {
+    // The rewarded coffees come back: the reward's 100 points return to the member, 3 points are clawed back.
+    const refund = await cashier.post(`/api/v1/sales/${rewardedSaleId}/refunds`, { id: uuid(), lines: [{ lineNo: 1, quantity: 2 }] })
+    expect(refund.status, refund.text).toBe(201)
+    expect(refund.body).toMatchObject({ pointsReturned: 100, pointsClawedBack: 3 })
+
+    const x = await cashier.get(`/api/v1/cash-sessions/${sessionId}/x-report`)
+    expect(x.body.points).toEqual({ issued: 16, redeemed: 300, clawedBack: 3 })
+    const close = await cashier.post(`/api/v1/cash-sessions/${sessionId}/close`, { amountMinor: x.body.cash.expectedMinor })
+    expect(close.status, close.text).toBe(200)
+    expect(close.body.points).toEqual({ issued: 16, redeemed: 300, clawedBack: 3 })
+    expect((await cashier.get(`/api/v1/cash-sessions/${sessionId}`)).body.points).toEqual(close.body.points)
   })
 })

@@ -327,3 +327,52 @@ describe.each(DIALECTS)('the per-visit bonus on %s', (dialect) => {
     expect((await verifyLedger(shop.ctx.db.kysely)).violations).toEqual([])
   })
 })
+
+/**
+ * A program whose first tier has threshold 0 (the demo's Bronze): a new member's metric (0) meets
+ * it, so they are in it from enrolment (loyalty.md, Tiers), see it at the till and earn at it.
+ */
+describe.each(DIALECTS)('the first tier from enrolment on %s', (dialect) => {
+  let shop: TestShop
+  let api: Client
+  const bronze: ProgramRules = {
+    ...defaultRules('points'),
+    tiers: [
+      { id: 'bronze', name: 'Bronze', threshold: 0, multiplier: '2' },
+      { id: 'silver', name: 'Silver', threshold: 300, multiplier: '3' },
+    ],
+  }
+
+  beforeAll(async () => {
+    shop = await makeShop(dialect, { rules: bronze })
+    api = await apiKeyClient(shop, ['customers:write', 'customers:read', 'sales:write', 'sales:read', 'loyalty:read'])
+  })
+  afterAll(async () => shop?.close())
+
+  it('puts a new member in the threshold-0 tier at enrolment, shows it, and earns their first sale at it', async () => {
+    const enrolled = await api.post('/api/v1/customers', { phone: '+4917000000777' })
+    expect(enrolled.status, enrolled.text).toBe(201)
+    expect(enrolled.body.loyalty).toEqual({ balance: 0, tierId: 'bronze' })
+    const id = enrolled.body.id
+    expect((await api.get(`/api/v1/customers/${id}`)).body.loyalty).toEqual({ balance: 0, tierId: 'bronze' })
+
+    const view = (await api.get(`/api/v1/customers/${id}/loyalty`)).body
+    expect(view.tierId).toBe('bronze')
+    expect(view.tier).toMatchObject({ metric: 'points', value: 0, current: { id: 'bronze', name: 'Bronze', multiplier: '2' }, next: { id: 'silver', threshold: 300, remaining: 300 } })
+    expect(view.tier.keepUntil).toBe('2027-03-03T10:00:00.000Z')
+    const events = (await api.get(`/api/v1/customers/${id}/tier-events`)).body.items
+    expect(events.map((e: any) => [e.reason, e.fromTierId, e.toTierId, e.metric, e.saleId])).toEqual([['qualified', null, 'bronze', 0, null]])
+
+    // The first sale earns at Bronze ×2, as the register previews it; no tier change with it.
+    shop.clock.advance(60_000)
+    const sale = await api.post('/api/v1/sales', { id: uuid(), storeId: shop.storeId, customerId: id, lines: [{ name: 'Item', quantity: 1, unitPriceMinor: 1000, taxClassId: shop.taxClassIds.zero }], tenders: [{ kind: 'card', amountMinor: 1000 }] })
+    expect(sale.status, sale.text).toBe(201)
+    expect(sale.body.loyalty.components.map((c: any) => [c.code, c.points])).toEqual([
+      ['base', 10],
+      ['tier', 10],
+    ])
+    expect(sale.body.loyalty.tierChange ?? null).toBeNull()
+    expect((await api.get(`/api/v1/customers/${id}/tier-events`)).body.items).toHaveLength(1)
+    expect((await verifyLedger(shop.ctx.db.kysely)).violations).toEqual([])
+  })
+})

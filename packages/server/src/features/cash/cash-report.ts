@@ -24,6 +24,17 @@ export async function cashReport(db: Kysely<Database>, session: Row<'cash_sessio
     .where('cash_session_id', '=', sid)
     .where('status', '=', 'completed')
     .executeTakeFirstOrThrow()
+  // sales.points_redeemed is the points tendered. A reward applied at the till had its points
+  // reserved when applied and committed (reserved → redeemed) with the sale: those count too.
+  // Vouchers are not here: their points were redeemed when issued, outside any drawer.
+  const rewardsPosted = await db
+    .selectFrom('ledger_transfers as l')
+    .innerJoin('sales as s', 's.id', 'l.sale_id')
+    .select(sql<number>`coalesce(sum(l.points), 0)`.as('points'))
+    .where('s.cash_session_id', '=', sid)
+    .where('s.status', '=', 'completed')
+    .where('l.kind', '=', 'reservation_commit')
+    .executeTakeFirstOrThrow()
   const tenders = await db
     .selectFrom('sale_tenders as t')
     .innerJoin('sales as s', 's.id', 't.sale_id')
@@ -91,7 +102,9 @@ export async function cashReport(db: Kysely<Database>, session: Row<'cash_sessio
       kind,
       amountMinor: Number(refundTenders.find((t) => t.kind === kind)?.amount ?? 0) + Number(openReturns.find((r) => r.tender_kind === kind)?.amount ?? 0),
     })),
-    points: { issued: Number(sales.pointsIssued), redeemed: Number(sales.pointsRedeemed), clawedBack: Number(refunds.pointsClawedBack) },
+    // Like the points issued, the points redeemed are what the session's sales did; what refunds
+    // took back (clawedBack) is beside them, and nothing is netted.
+    points: { issued: Number(sales.pointsIssued), redeemed: Number(sales.pointsRedeemed) + Number(rewardsPosted.points), clawedBack: Number(refunds.pointsClawedBack) },
     cashMovements: movements.map((m) => ({ id: m.id, kind: m.kind, amountMinor: m.amount_minor, reason: m.reason, staffId: m.staff_id, createdAt: m.created_at })),
     cash: { inMinor: cashIn, outMinor: cashOut, expectedMinor: expectedCashMinor },
     countedMinor: session.counted_minor,

@@ -65,7 +65,7 @@ export async function customerRoutes(app: FastifyInstance, ctx: AppContext) {
       const p = requirePrincipal(req)
       enrolments.check(p.kind === 'staff' ? `staff:${p.staffId}` : `key:${p.keyId}`)
       const row = await createCustomer(ctx, p.orgId, req.body)
-      return reply.status(201).send(toCustomerView(row, { balance: 0, tier_id: null }))
+      return reply.status(201).send(toCustomerView(row, { balance: 0, tier_id: row.tier_id }))
     },
   )
   r.patch(

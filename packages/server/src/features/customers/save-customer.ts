@@ -5,6 +5,8 @@ import type { Row } from '../../db/schema'
 import { newId, nowIso, randomCode } from '../../util'
 import { normalisePhone } from './customers.queries'
 import { claimReferral } from '../loyalty/claim-referral'
+import { programVersionAt } from '../loyalty/loyalty.queries'
+import { enrolmentTier, recordTierEvent, sameDateNextYear } from '../loyalty/tiers'
 
 export interface CustomerInput {
   name?: string | null
@@ -32,8 +34,15 @@ async function assertUnique(trx: Trx, orgId: string, c: { phone?: string | null;
   }
 }
 
-/** Enrolment: one field (phone or email) is enough; a card code and referral code are made. */
-export async function createCustomer(ctx: AppContext, orgId: string, input: CustomerInput, trx?: Trx) {
+/** A member just enrolled, with the tier they start in (see enrolmentTier). */
+export type EnrolledCustomer = Row<'customers'> & { tier_id: string | null }
+
+/**
+ * Enrolment: one field (phone or email) is enough; a card code and referral code are made. A
+ * program whose first tier has threshold 0 has the member in that tier from now (a tier event
+ * like any other), so the register shows it and the first sale earns at it.
+ */
+export async function createCustomer(ctx: AppContext, orgId: string, input: CustomerInput, trx?: Trx): Promise<EnrolledCustomer> {
   if (!input.phone && !input.email && !input.name) {
     throw new PatronError('VALIDATION_FAILED', 'A member needs a phone, an email or a name', {
       fields: [{ field: 'phone', message: 'give a phone, an email or a name' }],
@@ -55,6 +64,7 @@ export async function createCustomer(ctx: AppContext, orgId: string, input: Cust
     created_at: at,
     updated_at: at,
   }
+  let tierId: string | null = null
   const write = async (t: Trx) => {
     if (input.referralCode) {
       // Someone enrolling again with the referrer's own phone or email is a self-referral (recorded
@@ -64,10 +74,28 @@ export async function createCustomer(ctx: AppContext, orgId: string, input: Cust
     }
     await assertUnique(t, orgId, row, null)
     await t.insertInto('customers').values(row).execute()
+    const version = await programVersionAt(t, orgId, at)
+    const tier = enrolmentTier(version?.rules)
+    tierId = tier?.id ?? null
     await t
       .insertInto('loyalty_accounts')
-      .values({ customer_id: row.id, org_id: orgId, balance: 0, tier_id: null, lifetime_earned: 0, sales_count: 0, last_sale_at: null, created_at: at, updated_at: at })
+      .values({
+        customer_id: row.id,
+        org_id: orgId,
+        balance: 0,
+        tier_id: tierId,
+        tier_since: tier ? at : null,
+        tier_keep_until: tier ? sameDateNextYear(at) : null,
+        lifetime_earned: 0,
+        sales_count: 0,
+        last_sale_at: null,
+        created_at: at,
+        updated_at: at,
+      })
       .execute()
+    if (tier && version) {
+      await recordTierEvent(t, orgId, row.id, { fromTierId: null, toTierId: tier.id, toTierName: tier.name, reason: 'qualified', metric: 0 }, at, null, version.id)
+    }
     if (input.referralCode) {
       const r = await claimReferral(ctx, t, row, input.referralCode, true)
       row.referred_by = r.referrerId
@@ -77,7 +105,7 @@ export async function createCustomer(ctx: AppContext, orgId: string, input: Cust
   }
   if (trx) await write(trx)
   else await ctx.writer.run(write)
-  return row
+  return { ...row, tier_id: tierId }
 }
 
 export async function updateCustomer(ctx: AppContext, orgId: string, id: string, patch: CustomerInput) {

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { tierForMetric, type ProgramRules, type TierRule } from '@patron/core'
 import type { Trx } from '../../db/writer'
 import { newId } from '../../util'
+import { programVersionById } from './loyalty.queries'
 
 const YEAR_MS = 365 * 86_400_000
 
@@ -19,22 +20,43 @@ export function sameDateNextYear(at: string): string {
  */
 export async function tierMetric(trx: Trx, rules: ProgramRules, customerId: string, at: string, extra: { points: number; eligibleMinor: number }): Promise<number> {
   const since = new Date(Date.parse(at) - YEAR_MS).toISOString()
+  if (rules.tierMetric === 'spend') return (await qualifyingSpend(trx, customerId, since, at)) + extra.eligibleMinor
   // One round trip: what the window's sales count for, less what their refunds took back.
-  const row =
-    rules.tierMetric === 'spend'
-      ? await sql<{ v: number }>`select
-          (select coalesce(sum(eligible_minor), 0) from sales
-             where customer_id = ${customerId} and status = 'completed' and sold_at > ${since} and sold_at <= ${at})
-        - (select coalesce(sum(rl.eligible_minor), 0) from refund_lines rl
-             join refunds r on r.id = rl.refund_id join sales s on s.id = r.sale_id
-             where s.customer_id = ${customerId} and s.sold_at > ${since} and s.sold_at <= ${at}) as v`.execute(trx)
-      : await sql<{ v: number }>`select
+  const row = await sql<{ v: number }>`select
           (select coalesce(sum(qualifying_points), 0) from sales
              where customer_id = ${customerId} and status = 'completed' and sold_at > ${since} and sold_at <= ${at})
         - (select coalesce(sum(r.points_clawed_back), 0) from refunds r join sales s on s.id = r.sale_id
              where s.customer_id = ${customerId} and s.sold_at > ${since} and s.sold_at <= ${at}) as v`.execute(trx)
-  const value = Number(row.rows[0].v) + (rules.tierMetric === 'spend' ? extra.eligibleMinor : extra.points)
-  return rules.tierMetric === 'spend' ? value : Math.max(0, value)
+  return Math.max(0, Number(row.rows[0].v) + extra.points)
+}
+
+/**
+ * Eligible spend of the window's sales, less what their refunded lines counted for. A sale's
+ * eligible amount is the engine's (lines of the program's non-earning products and categories
+ * are 0), but a refund line's is the priced one: a refunded line that the sale's own program
+ * version made non-earning never counted, so it takes nothing back. One round trip.
+ */
+async function qualifyingSpend(trx: Trx, customerId: string, since: string, at: string): Promise<number> {
+  const rows = await sql<{ kind: string; version_id: string | null; product_id: string | null; category_id: string | null; v: number | string }>`
+      select 'sold' as kind, null as version_id, null as product_id, null as category_id, coalesce(sum(eligible_minor), 0) as v from sales
+         where customer_id = ${customerId} and status = 'completed' and sold_at > ${since} and sold_at <= ${at}
+      union all
+      select 'refunded' as kind, s.program_version_id, sl.product_id, sl.category_id, sum(rl.eligible_minor)
+        from refund_lines rl join refunds r on r.id = rl.refund_id join sales s on s.id = r.sale_id
+        join sale_lines sl on sl.sale_id = s.id and sl.line_no = rl.line_no
+        where s.customer_id = ${customerId} and s.sold_at > ${since} and s.sold_at <= ${at} and rl.eligible_minor > 0
+        group by s.program_version_id, sl.product_id, sl.category_id`.execute(trx)
+  let value = 0
+  for (const r of rows.rows) {
+    if (r.kind === 'sold') {
+      value += Number(r.v)
+      continue
+    }
+    const compiled = r.version_id ? (await programVersionById(trx, r.version_id))?.compiled : undefined
+    const nonEarning = compiled && ((r.product_id !== null && compiled.nonEarningProducts.has(r.product_id)) || (r.category_id !== null && compiled.nonEarningCategories.has(r.category_id)))
+    if (!nonEarning) value -= Number(r.v)
+  }
+  return value
 }
 
 function tierIndex(rules: ProgramRules, tierId: string | null): number {
@@ -71,6 +93,20 @@ export async function recordTierChange(trx: Trx, orgId: string, customerId: stri
     .set({ tier_id: change.toTierId, tier_since: at, tier_keep_until: change.reason === 'qualified' ? sameDateNextYear(at) : null, updated_at: at })
     .where('customer_id', '=', customerId)
     .execute()
+  await recordTierEvent(trx, orgId, customerId, change, at, saleId, programVersionId)
+}
+
+/**
+ * The tier a new member is in from enrolment: the highest tier whose threshold a metric of 0
+ * reaches (a first tier at threshold 0), or null. loyalty.md: a member is in a tier as soon as
+ * the metric reaches its threshold, so they earn at it and see it from their first sale on.
+ */
+export function enrolmentTier(rules: ProgramRules | null | undefined): TierRule | null {
+  return rules && rules.tiers.length > 0 ? tierForMetric(rules, 0) : null
+}
+
+/** The tier change's event and its notification (the account row is written by the caller). */
+export async function recordTierEvent(trx: Trx, orgId: string, customerId: string, change: TierChange, at: string, saleId: string | null, programVersionId: string | null) {
   await trx
     .insertInto('tier_events')
     .values({ id: newId(), org_id: orgId, customer_id: customerId, from_tier_id: change.fromTierId, to_tier_id: change.toTierId, reason: change.reason, metric: change.metric, sale_id: saleId, program_version_id: programVersionId, created_at: at })

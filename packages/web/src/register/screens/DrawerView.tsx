@@ -332,7 +332,7 @@ function ReportBody({ report, title, subtitle }: { report: CashReport; title: st
         <div className="stat stat--points">
           <span>Points</span>
           <strong className="num">+{f.points(report.points.issued)}</strong>
-          <small>{f.points(report.points.redeemed)} redeemed · {f.points(report.points.clawedBack)} clawed back</small>
+          <small data-testid="report-points-redeemed" data-points={report.points.redeemed}>{f.points(report.points.redeemed)} redeemed · {f.points(report.points.clawedBack)} clawed back</small>
         </div>
       </div>
       <div className="report__cols">
