@@ -106,6 +106,11 @@ export async function reserveReward(ctx: AppContext, principal: Principal, input
     if (sale) throw new PatronError('SALE_ALREADY_COMPLETED', 'This cart is already closed', { cartId: input.cartId })
     await loadMember(trx, principal.orgId, input.customerId)
     const reward = await loadReward(trx, principal.orgId, input.rewardId)
+    // An experience is fulfilled by a code (a voucher), never by a cart: a sale could not take
+    // it (REWARD_NOT_APPLICABLE), so its points must not be held for one.
+    if (reward.kind === 'experience') {
+      throw new PatronError('REWARD_NOT_APPLICABLE', `"${reward.name}" is fulfilled by a code: issue it as a voucher`, { rewardId: reward.id })
+    }
     await checkAvailable(trx, reward, input.customerId, at, timeZone)
     const id = newId()
     await lockAccount(trx, ctx.db.dialect, input.customerId)

@@ -77,7 +77,7 @@ export async function rewardRoutes(app: FastifyInstance, ctx: AppContext) {
     '/rewards',
     {
       config: { access: { roles: ALL_STAFF, scopes: ['loyalty:read'] } },
-      schema: { tags: ['rewards'], summary: 'The rewards catalogue; with customerId, what that member can use now and why not', querystring: z.object({ customerId: z.string().optional(), includeInactive: z.coerce.boolean().optional() }) },
+      schema: { tags: ['rewards'], summary: 'The rewards catalogue; with customerId, what that member can use now and why not', querystring: z.object({ customerId: z.string().optional(), includeInactive: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional() }) },
     },
     async (req) => {
       const p = requirePrincipal(req)
@@ -92,7 +92,9 @@ export async function rewardRoutes(app: FastifyInstance, ctx: AppContext) {
         balance: account.balance,
         items: rows.map((w) => {
           const why =
-            (w.valid_from && at < w.valid_from) || (w.valid_to && at > w.valid_to)
+            w.active !== 1
+              ? 'inactive'
+              : (w.valid_from && at < w.valid_from) || (w.valid_to && at > w.valid_to)
               ? 'not_in_dates'
               : w.tier_ids && !(JSON.parse(w.tier_ids) as string[]).includes(account.tier_id ?? '')
                 ? 'not_entitled'
