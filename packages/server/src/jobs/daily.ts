@@ -180,20 +180,21 @@ export async function reviewTiers(ctx: AppContext, orgId: string, at: string): P
   const version = await programVersionAt(ctx.db.kysely, orgId, at)
   if (!version || version.rules.tiers.length === 0) return { reviewed: 0, movedDown: 0 }
   const rules = version.rules
+  // Nobody falls below a tier with threshold 0 (every member starts there): not reviewed.
+  const floorTierId = rules.tiers[0].threshold <= 0 ? rules.tiers[0].id : null
   let reviewed = 0
   let movedDown = 0
   let after = ''
   for (;;) {
-    const page = await ctx.db.kysely
+    let q = ctx.db.kysely
       .selectFrom('loyalty_accounts')
       .select(['customer_id', 'tier_id'])
       .where('org_id', '=', orgId)
       .where('tier_id', 'is not', null)
       .where((eb) => eb.or([eb('tier_keep_until', 'is', null), eb('tier_keep_until', '<=', at)]))
       .where('customer_id', '>', after)
-      .orderBy('customer_id')
-      .limit(BATCH)
-      .execute()
+    if (floorTierId !== null) q = q.where('tier_id', '!=', floorTierId)
+    const page = await q.orderBy('customer_id').limit(BATCH).execute()
     if (page.length === 0) break
     after = page[page.length - 1].customer_id
     movedDown += await ctx.writer.run(async (trx) => {
