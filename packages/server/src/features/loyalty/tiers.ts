@@ -20,7 +20,7 @@ export function sameDateNextYear(at: string): string {
  */
 export async function tierMetric(trx: Trx, rules: ProgramRules, customerId: string, at: string, extra: { points: number; eligibleMinor: number }): Promise<number> {
   const since = new Date(Date.parse(at) - YEAR_MS).toISOString()
-  if (rules.tierMetric === 'spend') return (await qualifyingSpend(trx, customerId, since, at)) + extra.eligibleMinor
+  if (rules.tierMetric === 'spend') return Math.max(0, await qualifyingSpend(trx, customerId, since, at)) + extra.eligibleMinor
   // One round trip: what the window's sales count for, less what their refunds took back.
   const row = await sql<{ v: number }>`select
           (select coalesce(sum(qualifying_points), 0) from sales
