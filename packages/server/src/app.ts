@@ -7,6 +7,7 @@ import type { AppContext } from './context'
 import { ERROR_STATUS, statusFor } from './http/errors'
 import { registerAuth } from './http/auth'
 import { registerIdempotency } from './http/idempotency'
+import { documentResponses } from './http/openapi-responses'
 import { staffRoutes } from './features/staff/staff.routes'
 import { catalogRoutes } from './features/catalog/catalog.routes'
 import { customerRoutes } from './features/customers/customers.routes'
@@ -125,7 +126,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean | ob
       },
       security: [{ apiKey: [] }, { session: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: documentResponses(jsonSchemaTransform),
   })
   await app.register(swaggerUi, { routePrefix: '/api/docs' })
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())

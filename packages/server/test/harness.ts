@@ -2,7 +2,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import crypto from 'node:crypto'
+import util from 'node:util'
 import pg from 'pg'
+import { z } from 'zod'
 import type { ProgramRules } from '@patron/core'
 import { loadConfig } from '../src/config'
 import { buildApp, type App } from '../src/app'
@@ -12,6 +14,7 @@ import type { AppContext } from '../src/context'
 import { createOrganisation } from '../src/features/setup/create-organisation'
 import { createStaff } from '../src/features/staff/create-staff'
 import { createApiKey } from '../src/features/apikeys/create-api-key'
+import { RESPONSES, type ResponseDoc } from '../src/http/openapi-responses'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -119,6 +122,100 @@ export async function makeShop(dialect: DialectName, options: ShopOptions = {}):
   }
 }
 
+/**
+ * Whether `Client.request` checks every 2xx answer of an /api/v1 route against the response the
+ * OpenAPI document gives for it (src/http/openapi-responses.ts): on unless PATRON_CHECK_RESPONSES=0,
+ * so every test that calls the API keeps the document honest.
+ */
+export const CHECK_RESPONSES = process.env.PATRON_CHECK_RESPONSES !== '0'
+
+/**
+ * The documented route (`METHOD /api/v1/pattern/:param`) a request was answered by: the entry of
+ * openapi-responses.ts whose pattern matches the path with exactly the params Fastify's router
+ * found. Throws for an /api/v1 route that has none.
+ */
+export function documentedRoute(app: App, method: string, path: string): { key: string; doc: ResponseDoc } | null {
+  const found = app.findRoute({ method: method as 'GET', url: path })
+  if (!found) return null
+  const params: Record<string, string> = { ...(found.params as Record<string, string>) }
+  for (const [key, doc] of Object.entries(RESPONSES)) {
+    const [m, pattern] = key.split(' ')
+    if (m !== method) continue
+    const names: string[] = []
+    // Fastify patterns here have only static segments and :params (no regexps or wildcards).
+    const source = pattern
+      .split('/')
+      .map((segment) => (segment.startsWith(':') ? (names.push(segment.slice(1)), '([^/]+)') : segment.replace(/[.*+?^$|()[\]{}\\]/g, '\\$&')))
+      .join('/')
+    const re = new RegExp(`^${source}$`)
+    const match = re.exec(path)
+    if (!match) continue
+    const got = Object.fromEntries(names.map((n, i) => [n, safeDecode(match[i + 1])]))
+    if (util.isDeepStrictEqual(got, params)) return { key, doc }
+  }
+  throw new Error(`${method} ${path} answered, but src/http/openapi-responses.ts documents no response for its route`)
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
+  }
+}
+
+/** Paths where `actual` has a key that the parsed (documented) value dropped: undocumented fields. */
+function undocumentedKeys(actual: unknown, documented: unknown, at = ''): string[] {
+  if (Array.isArray(actual) && Array.isArray(documented)) return actual.flatMap((v, i) => undocumentedKeys(v, documented[i], `${at}[${i}]`))
+  if (actual && typeof actual === 'object' && documented && typeof documented === 'object') {
+    return Object.keys(actual).flatMap((k) =>
+      k in documented ? undocumentedKeys((actual as Record<string, unknown>)[k], (documented as Record<string, unknown>)[k], `${at}.${k}`) : [`${at}.${k}`],
+    )
+  }
+  return util.isDeepStrictEqual(actual, documented) ? [] : [`${at} (changed by the schema)`]
+}
+
+/**
+ * Checks one answer against the document: a 2xx of an /api/v1 route must have the documented
+ * status, a documented content type, and a JSON body the documented schema accepts with no
+ * field it does not list. Throws, naming the route and what differs.
+ */
+export function checkDocumentedResponse(app: App, method: string, url: string, res: { status: number; contentType: string; text: string }): void {
+  if (res.status < 200 || res.status >= 300) return
+  const path = url.split('?')[0]
+  if (!path.startsWith('/api/v1/')) return
+  const route = documentedRoute(app, method, path)
+  if (!route) return
+  const { key, doc } = route
+  const fail = (what: string) => {
+    throw new Error(`The answer of ${method} ${url} does not match the OpenAPI document (${key} in src/http/openapi-responses.ts): ${what}\n${res.text.slice(0, 2000)}`)
+  }
+  if (res.status !== doc.status) fail(`status ${res.status}, documented ${doc.status}`)
+  if (!doc.schema && !doc.alternatives) {
+    if (res.text !== '') fail('a body, documented none')
+    return
+  }
+  const type = res.contentType.split(';')[0].trim()
+  if (type !== 'application/json') {
+    const alternative = doc.alternatives?.[type]
+    if (!alternative) return fail(`content type ${type || '(none)'} is not documented`)
+    const parsed = alternative.safeParse(res.text)
+    if (!parsed.success) fail(z.prettifyError(parsed.error))
+    return
+  }
+  if (!doc.schema) return fail('JSON, documented only as ' + Object.keys(doc.alternatives ?? {}).join(', '))
+  const body: unknown = JSON.parse(res.text)
+  const parsed = doc.schema.safeParse(body)
+  if (!parsed.success) return fail(z.prettifyError(parsed.error))
+  const extra = undocumentedKeys(body, parsed.data)
+  if (extra.length > 0) {
+    // A union takes its first option that parses: say why the others did not.
+    const options = doc.schema instanceof z.ZodUnion ? (doc.schema.options as z.ZodType[]) : []
+    const why = options.map((o, i) => { const r = o.safeParse(body); return r.success ? '' : `\noption ${i + 1}: ${z.prettifyError(r.error)}` }).join('')
+    fail(`fields not in the document: ${extra.slice(0, 20).join(', ')}${why}`)
+  }
+}
+
 /** A signed-in client: cookie session or API key, with JSON helpers over app.inject. */
 export class Client {
   constructor(
@@ -145,6 +242,7 @@ export class Client {
     } catch {
       json = null
     }
+    if (CHECK_RESPONSES) checkDocumentedResponse(this.app, method, url, { status: res.statusCode, contentType: String(res.headers['content-type'] ?? ''), text })
     return { status: res.statusCode, body: json, text, headers: res.headers }
   }
 
