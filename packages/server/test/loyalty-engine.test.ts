@@ -179,6 +179,9 @@ describe.each(DIALECTS)('tiers, referrals, adjustments and expiry on %s', (diale
     expect(again.status).toBe(201)
     expect(again.headers['idempotent-replayed']).toBe('true')
     expect(again.body).toEqual(ok.body)
+    const [entry] = (await api.get(`/api/v1/customers/${m.id}/ledger`)).body.items
+    expect(entry).toMatchObject({ kind: 'adjust', points: 500, reason: 'goodwill: Spilled coffee, sorry' })
+    expect(entry.details).toEqual({ reasonCode: 'goodwill', note: 'Spilled coffee, sorry', by: 'Mona Manager' })
     expect((await balance(m.id)).balance).toBe(500)
     const over = await boss.post(`/api/v1/customers/${m.id}/adjustments`, { id: uuid(), points: 600, reasonCode: 'goodwill', note: 'More' })
     expect(over.body.error.code).toBe('ADJUSTMENT_LIMIT_EXCEEDED')

@@ -107,7 +107,7 @@ export async function loyaltyRoutes(app: FastifyInstance, ctx: AppContext) {
             reason: t.reason,
             explanation: explanation?.explanation ?? null,
             components: explanation?.components ?? null,
-            details: explanation && !explanation.components ? explanation : null,
+            details: explanation && !explanation.components ? publicDetails(explanation) : null,
             createdAt: t.created_at,
           }
         }),
@@ -176,4 +176,10 @@ export async function loyaltyRoutes(app: FastifyInstance, ctx: AppContext) {
       return { ok: result.violations.length === 0, transfers: result.transfers, accounts: result.accounts, violations: result.violations }
     },
   )
+}
+
+/** What an entry's stored details show the API: not the internal bookkeeping of idempotency. */
+function publicDetails(details: Record<string, unknown>): Record<string, unknown> {
+  const { requestHash: _hash, balanceAfter: _after, ...shown } = details
+  return shown
 }
