@@ -37,10 +37,10 @@ export function Dialog({ open, title, onClose, children, footer, size = 'md', de
     const first = el?.querySelector<HTMLElement>('[data-autofocus]') ?? el?.querySelector<HTMLElement>('input:not([disabled]):not([type=checkbox]), select, textarea')
     ;(first ?? el)?.focus()
     const onKey = (e: KeyboardEvent) => {
+      // Only the topmost dialog answers the keys (one opened from another sits over it).
+      const dialogs = document.querySelectorAll('.dialog')
+      if (dialogs[dialogs.length - 1] !== el) return
       if (e.key === 'Escape' && closeRef.current) {
-        // Only the topmost dialog closes.
-        const dialogs = document.querySelectorAll('.dialog')
-        if (dialogs[dialogs.length - 1] !== el) return
         e.preventDefault()
         e.stopPropagation()
         closeRef.current()

@@ -45,3 +45,6 @@ export const IconMore = (p: P) => <Svg {...p}><circle cx="5" cy="12" r="1" /><ci
 export const IconRefresh = (p: P) => <Svg {...p}><path d="M20 11a8 8 0 0 0-14.7-4.3L3 9M3 4v5h5M4 13a8 8 0 0 0 14.7 4.3L21 15M21 20v-5h-5" /></Svg>
 export const IconStore = (p: P) => <Svg {...p}><path d="M3 9l1.5-5h15L21 9M3 9v11h18V9M3 9h18M9 20v-6h6v6" /></Svg>
 export const IconLogout = (p: P) => <Svg {...p}><path d="M15 4h4a1 1 0 0 1 1 1v14a1 1 0 0 1-1 1h-4M10 17l5-5-5-5M15 12H3" /></Svg>
+export const IconCamera = (p: P) => <Svg {...p}><path d="M4 8h3l1.6-2.4A1.5 1.5 0 0 1 9.9 5h4.2a1.5 1.5 0 0 1 1.3.6L17 8h3a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V9a1 1 0 0 1 1-1z" /><circle cx="12" cy="13.5" r="3.5" /></Svg>
+export const IconCameraOff = (p: P) => <Svg {...p}><path d="m3 3 18 18" /><path d="M9.3 5h4.8a1.5 1.5 0 0 1 1.3.6L17 8h3a1 1 0 0 1 1 1v8.5M17.5 20H4a1 1 0 0 1-1-1V9a1 1 0 0 1 1-1h3" /><path d="M9.6 11a3.5 3.5 0 0 0 4.9 4.9" /></Svg>
+export const IconQr = (p: P) => <Svg {...p}><rect x="3" y="3" width="7" height="7" rx="1" /><rect x="14" y="3" width="7" height="7" rx="1" /><rect x="3" y="14" width="7" height="7" rx="1" /><path d="M14 14h3v3h-3zM20 14v.01M17 20h4M20 17v3M14 20v1" /></Svg>

@@ -1,12 +1,13 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { api, errorMessage } from '../../api/client'
 import type { CustomerView, LoyaltyView, Page } from '../../api/types'
-import { Button, Checkbox, Dialog, EmptyState, Input, IconSearch, IconUser, IconUserPlus, Segmented, Spinner, useToast, IconChevronRight } from '../../ui'
+import { Button, Checkbox, Dialog, EmptyState, Input, IconCamera, IconSearch, IconUser, IconUserPlus, Segmented, Spinner, useToast, IconChevronRight } from '../../ui'
 import { useFormat } from '../format'
 import { reference } from '../state/reference'
 import { cart as cartStore, isApiError } from '../state/session'
 import { useStore } from '../state/store'
 import { releaseAll } from '../state/rewards'
+import { CameraScanDialog } from './CameraScan'
 
 type Tab = 'find' | 'enrol'
 
@@ -23,7 +24,7 @@ export async function attachMember(customer: CustomerView): Promise<void> {
   cartStore.set((c) => ({ ...c, member: { customer, loyalty }, rewards: c.member?.customer.id === customer.id ? c.rewards ?? [] : [] }))
 }
 
-/** Find a member by phone, email, name or card code, or enrol one with a phone or an email. */
+/** Find a member by phone, email, name or card code (typed, or a QR code read with the camera), or enrol one with a phone or an email. */
 export function MemberDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const [tab, setTab] = useState<Tab>('find')
   const [q, setQ] = useState('')
@@ -45,6 +46,8 @@ export function MemberDialog({ open, onClose }: { open: boolean; onClose: () => 
   const [busy, setBusy] = useState(false)
   const [fieldError, setFieldError] = useState<{ field: string; message: string } | null>(null)
   const seq = useRef(0)
+  const [camera, setCamera] = useState(false)
+  const searchRef = useRef<HTMLInputElement>(null)
 
   useEffect(() => {
     if (!open) return
@@ -59,6 +62,7 @@ export function MemberDialog({ open, onClose }: { open: boolean; onClose: () => 
     setJoinConsent(false)
     setMarketing(false)
     setFieldError(null)
+    setCamera(false)
   }, [open])
 
   useEffect(() => {
@@ -96,6 +100,20 @@ export function MemberDialog({ open, onClose }: { open: boolean; onClose: () => 
     toast.show({ kind: 'success', title: `${c.name ?? c.phone ?? c.email ?? 'Member'} added to the sale` })
   }
 
+  /** A member card read with the camera: on the sale at once, the dialogs closed. */
+  async function scanned(c: CustomerView) {
+    setCamera(false)
+    onClose()
+    await attachMember(c)
+    toast.show({ kind: 'success', title: `${c.name ?? c.phone ?? c.email ?? 'Member'} added to the sale`, message: c.cardCode ? `Card ${c.cardCode}` : undefined })
+  }
+
+  function typeInstead() {
+    setCamera(false)
+    // After the camera view has given focus back to its button.
+    requestAnimationFrame(() => searchRef.current?.focus())
+  }
+
   function startEnrol() {
     const term = q.trim()
     if (term.includes('@')) setEmail(term)
@@ -129,9 +147,11 @@ export function MemberDialog({ open, onClose }: { open: boolean; onClose: () => 
         marketingConsent: marketing,
         ...(referralCode ? { referralCode } : {}),
       })
+      // Closed before the member shows on the sale (as pick does): the panel is the sign the
+      // enrolment is done, and the keys that follow it (F12) reach the sell screen.
+      onClose()
       await attachMember(c)
       toast.show({ kind: 'success', title: 'Member enrolled', message: `${c.name ?? c.phone ?? c.email} earns ${pointsName} from this sale on.${referralCode ? ` Referred with ${referralCode}.` : ''}` })
-      onClose()
     } catch (err) {
       if (isApiError(err, 'DUPLICATE_CUSTOMER')) {
         const field = String((err.details as { field?: string }).field ?? 'phone')
@@ -165,11 +185,16 @@ export function MemberDialog({ open, onClose }: { open: boolean; onClose: () => 
         />
         {tab === 'find' ? (
           <>
-            <Input size="lg" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Phone, email, name or card code" aria-label="Find a member by phone, email, name or card code" leading={<IconSearch />} trailing={searching ? <Spinner /> : null} autoFocus inputMode="search" onKeyDown={(e) => e.key === 'Enter' && results?.[0] && void pick(results[0])} />
+            <div className="member-find">
+              <Input ref={searchRef} size="lg" wrapClassName="member-find__field" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Phone, email, name or card" aria-label="Find a member by phone, email, name or card code" leading={<IconSearch />} trailing={searching ? <Spinner /> : null} autoFocus inputMode="search" onKeyDown={(e) => e.key === 'Enter' && results?.[0] && void pick(results[0])} />
+              <Button size="lg" className="member-find__camera" icon={<IconCamera size={22} />} onClick={() => setCamera(true)} aria-label="Scan with camera" title="Scan the QR code on a member card with the camera">
+                Scan
+              </Button>
+            </div>
             {error ? <p className="form-error">{error}</p> : null}
             <div className="member-results" role="list">
               {results === null ? (
-                <EmptyState icon={<IconUser />} title="Who is the customer?">Type at least two characters: the start of a phone number, an email, a name, or a card code.</EmptyState>
+                <EmptyState icon={<IconUser />} title="Who is the customer?">Type at least two characters of a phone number, an email, a name or a card code, or tap Scan for the QR code on the member’s card.</EmptyState>
               ) : results.length === 0 ? (
                 <EmptyState icon={<IconUser />} title="No member found">
                   <Button variant="primary" icon={<IconUserPlus size={18} />} onClick={startEnrol}>
@@ -216,6 +241,7 @@ export function MemberDialog({ open, onClose }: { open: boolean; onClose: () => 
           </form>
         )}
       </div>
+      <CameraScanDialog open={open && camera} onClose={() => setCamera(false)} onMember={(c) => void scanned(c)} onTypeInstead={typeInstead} />
     </Dialog>
   )
 }

@@ -1,7 +1,6 @@
 import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type RefObject } from 'react'
 import { isPatronError, type EarnResult, type PricedSale } from '@patron/core'
-import { api } from '../../api/client'
-import type { CustomerView, Page, ProductView } from '../../api/types'
+import type { ProductView } from '../../api/types'
 import { Button, Dialog, IconButton, EmptyState, IconSearch, IconScan, IconX, IconTrash, IconPercent, IconPause, IconUserPlus, IconDrawer, IconMinus, IconPlus, IconTag, IconScale, useToast, beep, cx, Kbd } from '../../ui'
 import { useFormat, quantityText } from '../format'
 import { useShortcuts, ScanDetector, isEditable } from '../hooks/useShortcuts'
@@ -17,13 +16,11 @@ import { useStore } from '../state/store'
 import { useApproval } from '../components/approval'
 import { MemberPanel } from '../components/MemberPanel'
 import { MemberDialog, attachMember } from '../components/MemberDialog'
+import { CARD_CODE, findMemberByCard } from '../state/members'
 import { LineDialog } from '../components/LineDialog'
 import { CartDiscountDialog } from '../components/CartDiscountDialog'
 import { WeighDialog } from '../components/WeighDialog'
 import { ParkedDialog } from '../components/ParkedDialog'
-
-/** A member card's code as Patron issues it (P and nine letters or digits); own codes may differ. */
-const CARD_CODE = /^P[2-9A-HJKMNP-Z]{9}$/
 
 /** Keys closer together than this come from a scanner (or a paste-like burst), not a person. */
 const SCANNER_GAP_MS = 30
@@ -437,12 +434,16 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
     }
     // No product has this code: a scanned code, or one shaped like a member card (P + 9), may be
     // a member's card. The member search matches card codes exactly.
-    const cardCode = (scanned ?? text).trim().toUpperCase()
-    if ((scanned || CARD_CODE.test(cardCode)) && /^[A-Z0-9]{4,32}$/.test(cardCode)) {
+    // The whole field first when it has a card's shape: on a busy machine the scanner's first
+    // key can arrive late enough to look typed by hand, and the "scanned" part then lacks it.
+    const whole = text.toUpperCase()
+    const candidates = [...new Set([CARD_CODE.test(whole) ? whole : null, scanned?.trim().toUpperCase() ?? null])].filter((c): c is string => c !== null && /^[A-Z0-9]{4,32}$/.test(c))
+    if (candidates.length > 0) {
       setQuery('')
-      void memberByCard(cardCode).then((found) => {
-        if (!found) notFound(code, text, scanned)
-      })
+      void (async () => {
+        for (const c of candidates) if (await memberByCard(c)) return
+        notFound(code, text, scanned)
+      })()
       return
     }
     notFound(code, text, scanned)
@@ -451,8 +452,7 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
   /** Finds the member whose card this is and puts them on the sale; false when there is none. */
   async function memberByCard(code: string): Promise<boolean> {
     try {
-      const page = await api.get<Page<CustomerView>>(`/customers?q=${encodeURIComponent(code)}&limit=5`)
-      const c = page.items.find((x) => x.cardCode?.toUpperCase() === code)
+      const c = await findMemberByCard(code)
       if (!c) return false
       beep('ok')
       await attachMember(c)
