@@ -138,6 +138,7 @@ export async function startSqliteFloor(file: string, storeId: string): Promise<F
   db.pragma('synchronous = FULL')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
+  db.pragma('temp_store = MEMORY')
   // The floor's online orders number on their own terminal, like the product's per-store WEB one.
   db.prepare("insert or ignore into terminals (id, store_id, code, name, last_receipt_no, failed_pins, locked_until, created_at) values (?, ?, 'FLR', 'Floor online', 0, 0, null, ?)").run(
     `floor-web-${storeId}`,

@@ -1,5 +1,8 @@
-import { CompiledQuery, SqliteAdapter, type Kysely, type Transaction } from 'kysely'
+import { SqliteAdapter, type Kysely, type Transaction } from 'kysely'
 import type { Database } from './schema'
+import { rawQuery } from './raw'
+
+const NO_PARAMS: readonly unknown[] = []
 
 export type Trx = Transaction<Database>
 
@@ -21,11 +24,12 @@ function isLockConflict(e: unknown): boolean {
 }
 const MAX_CONFLICT_RETRIES = 3
 
-// Compiled once: two of these run per job, and building them with `sql` each time cost CPU for nothing.
-const SAVEPOINT = CompiledQuery.raw('savepoint patron_job')
-const RELEASE = CompiledQuery.raw('release savepoint patron_job')
-const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint patron_job')
-const RELEASE_AND_SAVEPOINT = CompiledQuery.raw('release savepoint patron_job; savepoint patron_job')
+// Constant texts: two of these run per job, and building them with `sql` each time cost CPU for
+// nothing. Run with rawQuery, which inside a SQLite transaction goes to the connection directly.
+const SAVEPOINT = 'savepoint patron_job'
+const RELEASE = 'release savepoint patron_job'
+const ROLLBACK_TO = 'rollback to savepoint patron_job'
+const RELEASE_AND_SAVEPOINT = 'release savepoint patron_job; savepoint patron_job'
 
 /**
  * Group commit. Every write of the application goes through `run`: waiting jobs are taken
@@ -110,10 +114,10 @@ export class WriteQueue {
         // trip per job less on the write lane. better-sqlite3 takes one statement at a time.
         let toRelease = false
         for (const job of batch) {
-          if (toRelease && this.multiStatement) await trx.executeQuery(RELEASE_AND_SAVEPOINT)
+          if (toRelease && this.multiStatement) await rawQuery(trx, RELEASE_AND_SAVEPOINT, NO_PARAMS)
           else {
-            if (toRelease) await trx.executeQuery(RELEASE)
-            await trx.executeQuery(SAVEPOINT)
+            if (toRelease) await rawQuery(trx, RELEASE, NO_PARAMS)
+            await rawQuery(trx, SAVEPOINT, NO_PARAMS)
           }
           toRelease = false
           try {
@@ -121,12 +125,12 @@ export class WriteQueue {
             toRelease = true
             outcomes.push({ ok: true, value })
           } catch (error) {
-            await trx.executeQuery(ROLLBACK_TO)
+            await rawQuery(trx, ROLLBACK_TO, NO_PARAMS)
             toRelease = true
             outcomes.push({ ok: false, error })
           }
         }
-        if (toRelease) await trx.executeQuery(RELEASE)
+        if (toRelease) await rawQuery(trx, RELEASE, NO_PARAMS)
       })
     } catch (commitError) {
       // The whole batch failed to commit (e.g. a serialization failure): nothing of it is
