@@ -2,7 +2,7 @@ import { useMemo, useRef, useState, type FormEvent } from 'react'
 import { priceSale, roundToIncrementMinor } from '@patron/core'
 import { api, errorMessage } from '../../api/client'
 import type { ProductView } from '../../api/types'
-import { Button, EmptyState, Input, Segmented, Stepper, IconCheck, IconLock, IconSearch, IconScan, IconTrash, beep, cx } from '../../ui'
+import { Button, EmptyState, Input, Segmented, Stepper, IconCheck, IconLock, IconSearch, IconScan, IconTrash, beep } from '../../ui'
 import { tenderLabel, useFormat } from '../format'
 import { catalog } from '../state/catalog'
 import { pricingOf, reference } from '../state/reference'
@@ -10,6 +10,7 @@ import { isApiError, refreshDrawer } from '../state/session'
 import { useStore } from '../state/store'
 import { uuid } from '../state/storage'
 import { useApproval } from './approval'
+import { ReasonChips } from './ReasonChips'
 
 type TenderKind = 'cash' | 'card' | 'store_credit'
 
@@ -215,16 +216,7 @@ export function NoReceiptReturn({ onDone }: { onDone: () => void }) {
           ]}
         />
       </div>
-      <div className="returns__reason">
-        <span className="section-title">Reason (required)</span>
-        <div className="quick-row">
-          {REASONS.map((r) => (
-            <button key={r} type="button" className={cx('chip', reason === r && 'is-active')} onClick={() => setReason(reason === r ? '' : r)}>
-              {r}
-            </button>
-          ))}
-        </div>
-      </div>
+      <ReasonChips title="Reason (required)" reasons={REASONS} value={reason} onChange={setReason} />
       <footer className="returns__foot">
         {error ? <p className="form-error" role="alert">{error}</p> : null}
         <Button variant="primary" size="xl" block disabled={!preview || !reason || busy} busy={busy} onClick={() => void refund()} data-minor={preview?.totalMinor ?? 0}>

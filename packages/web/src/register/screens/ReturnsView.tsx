@@ -9,6 +9,7 @@ import { drawer, isApiError, refreshDrawer } from '../state/session'
 import { useStore } from '../state/store'
 import { uuid } from '../state/storage'
 import { NoReceiptReturn } from '../components/NoReceiptReturn'
+import { ReasonChips } from '../components/ReasonChips'
 
 interface Pick {
   quantity: number
@@ -337,16 +338,7 @@ export function ReturnsView({ onClose }: { onClose: () => void }) {
                 )
               })}
             </div>
-            <div className="returns__reason">
-              <span className="section-title">Reason</span>
-              <div className="quick-row">
-                {REASONS.map((r) => (
-                  <button key={r} type="button" className={cx('chip', reason === r && 'is-active')} onClick={() => setReason(reason === r ? '' : r)}>
-                    {r}
-                  </button>
-                ))}
-              </div>
-            </div>
+            <ReasonChips title="Reason" reasons={REASONS} value={reason} onChange={setReason} />
             <footer className="returns__foot">
               {preview && 'error' in preview ? <p className="form-error">{preview.error}</p> : null}
               {preview && !('error' in preview) ? (
