@@ -1,7 +1,7 @@
 import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultRules, type ProgramRules } from '@patron/core'
-import { apiKeyClient, DIALECTS, makeShop, type Client, type TestShop } from './harness'
+import { apiKeyClient, DIALECTS, loginPin, makeShop, type Client, type TestShop } from './harness'
 import { expectError } from './support'
 import { verifyLedger } from '../src/features/loyalty/verify-ledger'
 
@@ -325,6 +325,17 @@ describe.each(DIALECTS)('reward kinds and availability on %s', (dialect) => {
     expect(withCode.body.rewards).toMatchObject([{ voucherCode: voucher.body.voucherCode, discountMinor: 0, status: 'used' }])
     expect(await balance(m.id)).toBe(500 - 200 + 7 - 200 + 3)
     expect(await ledger(m.id)).toEqual([['earn', 3], ['redeem', -200], ['earn', 7], ['reservation', -200], ['adjust', 500]])
+
+    // At the till there is nothing to deliver: not reserved on a register's cart, not taken as a
+    // voucher on a sale at a terminal; the voucher stays usable online.
+    const walkIn = await member(500)
+    const till = await loginPin(shop.app, shop.terminalId, shop.owner.pin)
+    expectError(await till.post(`/api/v1/rewards/${delivery.id}/reservations`, { cartId: uuid(), customerId: walkIn.id }), 422, 'REWARD_NOT_APPLICABLE')
+    const second = (await api.post(`/api/v1/customers/${walkIn.id}/vouchers`, { id: uuid(), rewardId: delivery.id })).body
+    expect(second.voucherCode).toMatch(/^V-/)
+    expectError(await sell(uuid(), walkIn.id, [{ productId: coffee.id, quantity: 1 }], 350, { channel: 'pos', terminalId: shop.terminalId, vouchers: [second.voucherCode] }), 422, 'REWARD_NOT_APPLICABLE')
+    expect(await balance(walkIn.id)).toBe(300)
+    expect((await vouchers(walkIn.id)).find((v: any) => v.voucherCode === second.voucherCode)).toMatchObject({ status: 'issued' })
     expect((await verifyLedger(shop.ctx.db.kysely)).violations).toEqual([])
   })
 

@@ -108,6 +108,10 @@ export async function reserveReward(ctx: AppContext, principal: Principal, input
     const reward = await loadReward(trx, principal.orgId, input.rewardId)
     // An experience is fulfilled by a code (a voucher), never by a cart: a sale could not take
     // it (REWARD_NOT_APPLICABLE), so its points must not be held for one.
+    // A cart of a register (a staff session at a terminal) has nothing to deliver.
+    if (reward.kind === 'free_delivery' && principal.kind === 'staff' && principal.terminalId) {
+      throw new PatronError('REWARD_NOT_APPLICABLE', `"${reward.name}" is for online orders, not a sale at the till`, { rewardId: reward.id })
+    }
     if (reward.kind === 'experience') {
       throw new PatronError('REWARD_NOT_APPLICABLE', `"${reward.name}" is fulfilled by a code: issue it as a voucher`, { rewardId: reward.id })
     }

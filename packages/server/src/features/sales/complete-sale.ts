@@ -110,6 +110,13 @@ export async function completeSale(ctx: AppContext, principal: Principal, input:
   // standing discount take their part of the lines after the cashier's discounts.
   // Most carts have no reservation (the check above tells) and no voucher: nothing to load then.
   const cartRewards = Number(check.reserved) === 1 || (input.vouchers ?? []).length > 0 ? await loadCartRewards(db, orgId, input.id, customerId, input.vouchers ?? []) : NO_CART_REWARDS
+  // Free delivery is a benefit of an online order: at a till it would spend points for nothing.
+  if (channel === 'pos') {
+    for (const r of cartRewards.redemptions) {
+      const reward = cartRewards.rewards.get(r.reward_id)
+      if (reward?.kind === 'free_delivery') throw new PatronError('REWARD_NOT_APPLICABLE', `"${reward.name}" is for online orders, not a sale at the till`, { rewardId: reward.id })
+    }
+  }
   const { priced, applications, memberDiscountMinor } = priceWithRewards(pricing, { lines: cartLines, cartDiscount: toDiscount(input.cartDiscount) }, cartRewards, memberDiscount)
   const approvedBy = await checkAuthority(ctx, principal, input, priced, priceOverride)
 
