@@ -330,6 +330,8 @@ describe.each(DIALECTS)('reward kinds and availability on %s', (dialect) => {
     // voucher on a sale at a terminal; the voucher stays usable online.
     const walkIn = await member(500)
     const till = await loginPin(shop.app, shop.terminalId, shop.owner.pin)
+    expect((await till.get(`/api/v1/rewards?customerId=${walkIn.id}`)).body.items.find((r: any) => r.id === delivery.id)).toMatchObject({ available: false, unavailableReason: 'online_only' })
+    expect((await api.get(`/api/v1/rewards?customerId=${walkIn.id}`)).body.items.find((r: any) => r.id === delivery.id)).toMatchObject({ available: true })
     expectError(await till.post(`/api/v1/rewards/${delivery.id}/reservations`, { cartId: uuid(), customerId: walkIn.id }), 422, 'REWARD_NOT_APPLICABLE')
     const second = (await api.post(`/api/v1/customers/${walkIn.id}/vouchers`, { id: uuid(), rewardId: delivery.id })).body
     expect(second.voucherCode).toMatch(/^V-/)

@@ -378,7 +378,7 @@ const Reward = z.object({
 })
 const RewardForMember = Reward.extend({
   available: z.boolean(),
-  unavailableReason: z.enum(['inactive', 'not_in_dates', 'not_entitled', 'out_of_stock', 'not_enough_points']).nullable(),
+  unavailableReason: z.enum(['inactive', 'online_only', 'not_in_dates', 'not_entitled', 'out_of_stock', 'not_enough_points']).nullable(),
 })
 
 const Redemption = z.object({

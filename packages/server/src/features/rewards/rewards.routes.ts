@@ -88,12 +88,16 @@ export async function rewardRoutes(app: FastifyInstance, ctx: AppContext) {
       const account = await db.selectFrom('loyalty_accounts').select(['balance', 'tier_id']).where('customer_id', '=', req.query.customerId).where('org_id', '=', p.orgId).executeTakeFirst()
       if (!account) throw new PatronError('CUSTOMER_NOT_FOUND', 'Customer not found', { customerId: req.query.customerId })
       const at = nowIso(ctx.now())
+      // Asked by a register (a staff session at a terminal): free delivery cannot be used there.
+      const atTill = p.kind === 'staff' && p.terminalId !== null
       return {
         balance: account.balance,
         items: rows.map((w) => {
           const why =
             w.active !== 1
               ? 'inactive'
+              : w.kind === 'free_delivery' && atTill
+              ? 'online_only'
               : (w.valid_from && at < w.valid_from) || (w.valid_to && at > w.valid_to)
               ? 'not_in_dates'
               : w.tier_ids && !(JSON.parse(w.tier_ids) as string[]).includes(account.tier_id ?? '')

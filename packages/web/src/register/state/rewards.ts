@@ -12,7 +12,7 @@ export interface RewardView extends RewardDefinition {
   stock: number | null
   active: boolean
   available?: boolean
-  unavailableReason?: 'inactive' | 'not_in_dates' | 'not_entitled' | 'out_of_stock' | 'not_enough_points' | null
+  unavailableReason?: 'inactive' | 'online_only' | 'not_in_dates' | 'not_entitled' | 'out_of_stock' | 'not_enough_points' | null
 }
 
 export interface RedemptionView {
@@ -26,6 +26,7 @@ export interface RedemptionView {
 
 export const UNAVAILABLE_TEXT: Record<string, string> = {
   inactive: 'Switched off',
+  online_only: 'Online orders only',
   not_in_dates: 'Not on offer today',
   not_entitled: 'Not for this member’s tier',
   out_of_stock: 'Out of stock',
