@@ -365,3 +365,47 @@ describe.each(DIALECTS)('reward kinds and availability on %s', (dialect) => {
     expect((await verifyLedger(shop.ctx.db.kysely)).violations).toEqual([])
   })
 })
+
+describe.each(DIALECTS)('tier figures through refunds on %s', (dialect) => {
+  let shop: TestShop
+  let api: Client
+  const rules: ProgramRules = {
+    ...defaultRules('points'),
+    tierMetric: 'spend',
+    pointsTender: { pointsPerUnit: 100 },
+    tiers: [
+      { id: 'member', name: 'Member', threshold: 0, multiplier: '1' },
+      { id: 'silver', name: 'Silver', threshold: 100_000, multiplier: '1' },
+    ],
+  }
+  beforeAll(async () => {
+    shop = await makeShop(dialect, { rules })
+    api = await apiKeyClient(shop, SCOPES)
+  })
+  afterAll(async () => shop?.close())
+
+  it('counts what a sale paid partly with points still counts after a line is returned, never the line’s full price', async () => {
+    const m = (await api.post('/api/v1/customers', { email: `spend-${uuid().slice(0, 8)}@example.com` })).body
+    expect((await api.post(`/api/v1/customers/${m.id}/adjustments`, { id: uuid(), points: 1000, reasonCode: 'migration', note: 'opening balance' })).status).toBe(201)
+    const item = (name: string, unitPriceMinor: number) => ({ name, quantity: 1, unitPriceMinor, taxClassId: shop.taxClassIds.zero })
+    // 50.00, of which 10.00 in points: the engine counts 40.00 of eligible spend (the points part
+    // earns and qualifies for nothing), spread over the lines: 24.00 + 16.00.
+    const sale = await api.post('/api/v1/sales', { id: uuid(), storeId: shop.storeId, customerId: m.id, lines: [item('Jacket', 3000), item('Scarf', 2000)], tenders: [{ kind: 'points', amountMinor: 1000 }, { kind: 'card', amountMinor: 4000 }] })
+    expect(sale.status, sale.text).toBe(201)
+    const tierValue = async () => (await api.get(`/api/v1/customers/${m.id}/loyalty`)).body.tier.value as number
+    expect(await tierValue()).toBe(4000)
+    const refund = await api.post(`/api/v1/sales/${sale.body.id}/refunds`, { id: uuid(), lines: [{ lineNo: 2, quantity: 1 }] })
+    expect(refund.status, refund.text).toBe(201)
+    // What the kept jacket counts for, as the engine recomputes it with the points kept on the sale.
+    const kept = await shop.ctx.db.kysely.selectFrom('refunds').select(['kept_eligible_minor', 'kept_qualifying_points']).where('id', '=', refund.body.id).executeTakeFirstOrThrow()
+    expect(kept.kept_eligible_minor).toBeGreaterThan(0)
+    expect(kept.kept_eligible_minor).toBeLessThanOrEqual(3000)
+    expect(await tierValue()).toBe(Number(kept.kept_eligible_minor))
+    // The old arithmetic, 4000 − the scarf's 2000 of priced eligible amount, is not it.
+    expect(await tierValue()).not.toBe(2000)
+    // Returning the jacket too leaves nothing, not a negative figure.
+    expect((await api.post(`/api/v1/sales/${sale.body.id}/refunds`, { id: uuid(), lines: [{ lineNo: 1, quantity: 1 }] })).status).toBe(201)
+    expect(await tierValue()).toBe(0)
+    expect((await verifyLedger(shop.ctx.db.kysely)).violations).toEqual([])
+  })
+})

@@ -13,6 +13,7 @@ import * as m004 from './migrations/004_program_history'
 import * as m005 from './migrations/005_returns_without_receipt'
 import * as m006 from './migrations/006_redemption_version'
 import * as m007 from './migrations/007_last_visit'
+import * as m008 from './migrations/008_refund_kept'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -98,6 +99,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: DialectName) =
   '005_returns_without_receipt': m005,
   '006_redemption_version': m006,
   '007_last_visit': m007,
+  '008_refund_kept': m008,
 }
 
 /** Runs pending migrations; safe to call from several instances at once (Kysely locks). */

@@ -229,6 +229,9 @@ export interface Database {
     tax_minor: number
     points_clawed_back: number
     points_restored: number
+    /** What the sale still counts toward tiers after this refund (null: recorded before, or no member). */
+    kept_qualifying_points: number | null
+    kept_eligible_minor: number | null
     with_receipt: Bool
     reason: string | null
     request_hash: string

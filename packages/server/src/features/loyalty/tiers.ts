@@ -21,30 +21,35 @@ export function sameDateNextYear(at: string): string {
 export async function tierMetric(trx: Trx, rules: ProgramRules, customerId: string, at: string, extra: { points: number; eligibleMinor: number }): Promise<number> {
   const since = new Date(Date.parse(at) - YEAR_MS).toISOString()
   if (rules.tierMetric === 'spend') return Math.max(0, await qualifyingSpend(trx, customerId, since, at)) + extra.eligibleMinor
-  // One round trip: what the window's sales count for, less what their refunds took back.
-  const row = await sql<{ v: number }>`select
-          (select coalesce(sum(qualifying_points), 0) from sales
-             where customer_id = ${customerId} and status = 'completed' and sold_at > ${since} and sold_at <= ${at})
-        - (select coalesce(sum(r.points_clawed_back), 0) from refunds r join sales s on s.id = r.sale_id
-             where s.customer_id = ${customerId} and s.sold_at > ${since} and s.sold_at <= ${at}) as v`.execute(trx)
+  // One round trip: what each of the window's sales counts for after its refunds — the engine's
+  // recomputation on what was kept (the smallest, i.e. latest, of its refunds) — or, for refunds
+  // recorded before that was kept, the sale's figure less the points they clawed back.
+  const row = await sql<{ v: number }>`select coalesce(sum(coalesce(
+          (select min(r.kept_qualifying_points) from refunds r where r.sale_id = s.id),
+          s.qualifying_points - (select coalesce(sum(r.points_clawed_back), 0) from refunds r where r.sale_id = s.id)
+        )), 0) as v
+        from sales s where s.customer_id = ${customerId} and s.status = 'completed' and s.sold_at > ${since} and s.sold_at <= ${at}`.execute(trx)
   return Math.max(0, Number(row.rows[0].v) + extra.points)
 }
 
 /**
- * Eligible spend of the window's sales, less what their refunded lines counted for. A sale's
- * eligible amount is the engine's (lines of the program's non-earning products and categories
- * are 0), but a refund line's is the priced one: a refunded line that the sale's own program
- * version made non-earning never counted, so it takes nothing back. One round trip.
+ * Eligible spend of the window's sales after their refunds: the engine's recomputation on what
+ * was kept, as the latest refund recorded it. For refunds recorded before that was kept: the
+ * sale's eligible amount less what the refunded lines counted for — a refund line's amount is
+ * the priced one, so a line the sale's own program version made non-earning takes nothing back.
+ * One round trip.
  */
 async function qualifyingSpend(trx: Trx, customerId: string, since: string, at: string): Promise<number> {
   const rows = await sql<{ kind: string; version_id: string | null; product_id: string | null; category_id: string | null; v: number | string }>`
-      select 'sold' as kind, null as version_id, null as product_id, null as category_id, coalesce(sum(eligible_minor), 0) as v from sales
-         where customer_id = ${customerId} and status = 'completed' and sold_at > ${since} and sold_at <= ${at}
+      select 'sold' as kind, null as version_id, null as product_id, null as category_id,
+             coalesce(sum(coalesce((select min(r.kept_eligible_minor) from refunds r where r.sale_id = s.id), s.eligible_minor)), 0) as v from sales s
+         where s.customer_id = ${customerId} and s.status = 'completed' and s.sold_at > ${since} and s.sold_at <= ${at}
       union all
       select 'refunded' as kind, s.program_version_id, sl.product_id, sl.category_id, sum(rl.eligible_minor)
         from refund_lines rl join refunds r on r.id = rl.refund_id join sales s on s.id = r.sale_id
         join sale_lines sl on sl.sale_id = s.id and sl.line_no = rl.line_no
         where s.customer_id = ${customerId} and s.sold_at > ${since} and s.sold_at <= ${at} and rl.eligible_minor > 0
+          and not exists (select 1 from refunds k where k.sale_id = s.id and k.kept_eligible_minor is not null)
         group by s.program_version_id, sl.product_id, sl.category_id`.execute(trx)
   let value = 0
   for (const r of rows.rows) {

@@ -121,6 +121,7 @@ export async function refundSale(ctx: AppContext, principal: Principal, saleId: 
 
     let pointsClawedBack = 0
     let pointsReturned = 0
+    let kept: { qualifyingPoints: number; eligibleMinor: number } | null = null
     let balanceAfter: number | null = null
     if (sale.customer_id && loyalty && version) {
       const account = await lockAccount(trx, ctx.db.dialect, sale.customer_id)
@@ -141,14 +142,16 @@ export async function refundSale(ctx: AppContext, principal: Principal, saleId: 
         totalMinor: sale.total_minor,
         pointsTenderMinor,
       }
-      const kept: EarnSale = {
+      const keptSale: EarnSale = {
         ...base,
         lines: lines.map((l) => ({ productId: l.product_id, categoryId: l.category_id, eligibleMinor: l.eligible_minor - (refundedEligible.get(l.line_no) ?? 0) })),
         totalMinor: Math.max(0, sale.total_minor - Number(refundedTotal) - summary.totalMinor),
         pointsTenderMinor: Math.max(0, pointsTenderMinor - refundedPointsMinor),
       }
       const alreadyClawed = (await trx.selectFrom('refunds').select(sql<number>`coalesce(sum(points_clawed_back), 0)`.as('p')).where('sale_id', '=', saleId).executeTakeFirstOrThrow()).p
-      const { clawback } = computeClawback(version.compiled, base, kept, loyalty.member, loyalty.earn.total, Number(alreadyClawed))
+      const { clawback, recomputed } = computeClawback(version.compiled, base, keptSale, loyalty.member, loyalty.earn.total, Number(alreadyClawed))
+      // The tier metric reads these: what the sale counts for now, not the line amounts returned.
+      kept = { qualifyingPoints: recomputed.qualifyingPoints, eligibleMinor: recomputed.eligibleMinor }
       const staffId = principal.kind === 'staff' ? principal.staffId : null
       if (clawback > 0) {
         const r = await clawbackPoints(trx, {
@@ -200,6 +203,8 @@ export async function refundSale(ctx: AppContext, principal: Principal, saleId: 
         tax_minor: summary.taxMinor,
         points_clawed_back: pointsClawedBack,
         points_restored: pointsReturned,
+        kept_qualifying_points: kept?.qualifyingPoints ?? null,
+        kept_eligible_minor: kept?.eligibleMinor ?? null,
         with_receipt: 1,
         reason: input.reason ?? null,
         request_hash: requestHash,
