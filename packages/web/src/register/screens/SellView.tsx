@@ -542,10 +542,57 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
   )
 })
 
-/** The product tiles: memoised, so typing or a change of the sale re-renders them only when their results change. */
+/** The tiles' grid (register.css, .tiles): rows of 112 px, columns at least 148 px wide. */
+const TILE_ROW_PX = 112
+const TILE_MIN_WIDTH_PX = 148
+
+/**
+ * How many tiles the grid shows at its scroll position, plus a row below: the tiles to render.
+ * MAX_TILES when the grid has no size (not laid out, or a test DOM without layout).
+ */
+function tilesInView(el: HTMLElement | null): number {
+  if (!el || el.clientHeight <= 0 || el.clientWidth <= 0) return MAX_TILES
+  const cs = getComputedStyle(el)
+  const gapX = parseFloat(cs.columnGap) || 0
+  const gapY = parseFloat(cs.rowGap) || 0
+  const tracks = cs.gridTemplateColumns.split(' ').filter((x) => x && x !== 'none').length
+  const columns = Math.max(1, tracks || Math.floor((el.clientWidth + gapX) / (TILE_MIN_WIDTH_PX + gapX)))
+  const rows = Math.ceil((el.scrollTop + el.clientHeight) / (TILE_ROW_PX + gapY)) + 1
+  return Math.min(MAX_TILES, columns * rows)
+}
+
+/**
+ * The product tiles: memoised, so typing or a change of the sale re-renders them only when their
+ * results change. Only the tiles in view (and a row below) are rendered; a spacer keeps the
+ * grid's full height, so scrolling looks the same, and scrolling renders the next rows. A
+ * keystroke then restyles and lays out a screenful of tiles, not all 60 or 120.
+ */
 const ProductTiles = memo(function ProductTiles({ results, query, highlight, ready, hue, money, onAdd }: { results: ProductView[]; query: string; highlight: number; ready: boolean; hue: (categoryId: string | null) => string; money: (minor: number) => string; onAdd: (p: ProductView) => void }) {
+  const grid = useRef<HTMLDivElement>(null)
+  const [inView, setInView] = useState(MAX_TILES)
+  const [columns, setColumns] = useState(1)
+  const measure = useCallback(() => {
+    const el = grid.current
+    setInView(tilesInView(el))
+    if (el && el.clientWidth > 0) {
+      const tracks = getComputedStyle(el).gridTemplateColumns.split(' ').filter((x) => x && x !== 'none').length
+      setColumns(Math.max(1, tracks))
+    }
+  }, [])
+  useLayoutEffect(() => {
+    measure()
+    const el = grid.current
+    if (!el || typeof ResizeObserver === 'undefined') return
+    const ro = new ResizeObserver(() => measure())
+    ro.observe(el)
+    return () => ro.disconnect()
+  }, [measure])
+  const total = Math.min(results.length, MAX_TILES)
+  // The highlighted tile (arrow keys) is always rendered.
+  const shown = Math.min(total, Math.max(inView, highlight + 1))
+  const restRows = Math.ceil(total / columns) - Math.ceil(shown / columns)
   return (
-    <div className="tiles" role="list">
+    <div className="tiles" role="list" ref={grid} onScroll={measure}>
       {!ready && results.length === 0 ? (
         <EmptyState title="Loading the catalogue…" />
       ) : results.length === 0 ? (
@@ -553,8 +600,11 @@ const ProductTiles = memo(function ProductTiles({ results, query, highlight, rea
           {query ? 'Try part of the name, the SKU or the barcode.' : 'This category is empty.'}
         </EmptyState>
       ) : (
-        results.slice(0, MAX_TILES).map((p, i) => <Tile key={p.id} product={p} highlighted={i === highlight} hue={hue(p.categoryId)} money={money} onAdd={onAdd} />)
+        // Keyed by slot, not by product: a keystroke that changes the results updates the tiles
+        // already there (text, title, hue) instead of removing every tile and creating new ones.
+        results.slice(0, shown).map((p, i) => <Tile key={i} product={p} highlighted={i === highlight} hue={hue(p.categoryId)} money={money} onAdd={onAdd} />)
       )}
+      {restRows > 0 ? <div className="tiles__rest" aria-hidden="true" style={{ gridColumn: '1 / -1', gridRow: `span ${restRows}` }} /> : null}
     </div>
   )
 })

@@ -41,7 +41,12 @@ interface SearchIndex {
   /** Per-search marks (products already in the results), reused: a search bumps `stamp`. */
   seen: Uint32Array
   stamp: number
+  /** The last rank-3 scan that ran to the end with few hits: every product whose haystack contains q. */
+  scan: { q: string; hits: readonly number[] } | null
 }
+
+/** Hits of a rank-3 scan kept for the next, longer query (beyond this many, the scan stops at `limit`). */
+const SCAN_KEEP = 256
 
 /** First position in `a` (sorted) whose value is ≥ x. */
 function lowerBound(a: readonly string[], x: string): number {
@@ -65,6 +70,49 @@ function upperBound(a: Int32Array, x: number): number {
     else hi = mid
   }
   return lo
+}
+
+/**
+ * Visits the values of several ascending lists in ascending order (a value in two lists comes
+ * twice) until `visit` returns false: the caller stops when it has enough, without collecting
+ * and sorting every value first. A binary heap of the lists' heads.
+ */
+function mergeAscending(lists: readonly (readonly number[])[], visit: (value: number) => boolean): void {
+  const ls = lists.filter((l) => l.length > 0)
+  if (ls.length === 1) {
+    const l = ls[0]
+    for (let k = 0; k < l.length; k++) if (!visit(l[k])) return
+    return
+  }
+  // heap[k]: a list index, ordered by its next value ls[l][at[l]].
+  const at = new Int32Array(ls.length)
+  const heap = ls.map((_, l) => l)
+  const head = (l: number) => ls[l][at[l]]
+  const down = (k: number) => {
+    const n = heap.length
+    for (;;) {
+      const a = 2 * k + 1
+      if (a >= n) return
+      const b = a + 1
+      const c = b < n && head(heap[b]) < head(heap[a]) ? b : a
+      if (head(heap[c]) >= head(heap[k])) return
+      const t = heap[k]
+      heap[k] = heap[c]
+      heap[c] = t
+      k = c
+    }
+  }
+  for (let k = (heap.length >> 1) - 1; k >= 0; k--) down(k)
+  while (heap.length > 0) {
+    const l = heap[0]
+    if (!visit(ls[l][at[l]++])) return
+    if (at[l] >= ls[l].length) {
+      const last = heap.pop()!
+      if (heap.length === 0) return
+      heap[0] = last
+    }
+    down(0)
+  }
 }
 
 /**
@@ -142,35 +190,57 @@ export class Catalog {
     }
     // Ranks 1 and 2 come from the words of the names: the products with a word that starts with
     // the query's first word are the candidates, then checked against the whole query.
-    const take = (candidates: number[], matches: (name: string) => boolean) => {
-      const list = Int32Array.from(candidates).sort()
-      for (const i of list) {
-        if (out.length >= limit) return
-        if (seen[i] === stamp || !matches(sorted[i].nameLower)) continue
-        seen[i] = stamp
-        out.push(sorted[i].product)
-      }
-    }
+    // The candidates in ascending position (= name order), merged from the words' lists as far
+    // as needed: a short query (one letter: thousands of candidates) stops after `limit` results
+    // instead of collecting and sorting every candidate first.
+    const take = (lists: number[][], matches: (name: string) => boolean) =>
+      mergeAscending(lists, (i) => {
+        if (out.length >= limit) return false
+        if (seen[i] !== stamp && matches(sorted[i].nameLower)) {
+          seen[i] = stamp
+          out.push(sorted[i].product)
+        }
+        return true
+      })
     const head = q.split(' ')[0]
     const lo = lowerBound(ix.words, head)
     let hi = lo
     while (hi < ix.words.length && ix.words[hi].startsWith(head)) hi++
     const spaced = ' ' + q
-    take(ix.firstOf.slice(lo, hi).flat(), (name) => name.startsWith(q))
-    if (out.length < limit) take(ix.laterOf.slice(lo, hi).flat(), (name) => !name.startsWith(q) && name.includes(spaced))
-    // Rank 3: anywhere in name, SKU or barcode, found with indexOf over one string of them all.
+    take(ix.firstOf.slice(lo, hi), (name) => name.startsWith(q))
+    if (out.length < limit) take(ix.laterOf.slice(lo, hi), (name) => !name.startsWith(q) && name.includes(spaced))
+    // Rank 3: anywhere in name, SKU or barcode, found with indexOf over one string of them all;
+    // or, when the query contains the last query fully scanned (typing on: "sku-042" → "sku-0421"),
+    // among that query's few hits only.
     if (out.length < limit && !q.includes(SEP)) {
-      const { text, starts } = ix
-      let from = 0
-      while (out.length < limit) {
-        const at = text.indexOf(q, from)
-        if (at < 0) break
-        const i = upperBound(starts, at) - 1
-        if (seen[i] !== stamp) {
+      const hits: number[] = []
+      const add = (i: number) => {
+        hits.push(i)
+        if (out.length < limit && seen[i] !== stamp) {
           seen[i] = stamp
           out.push(sorted[i].product)
         }
-        from = i + 1 < starts.length ? starts[i + 1] : text.length
+      }
+      const prev = ix.scan
+      if (prev && q.includes(prev.q)) {
+        for (const i of prev.hits) if (sorted[i].haystack.includes(q)) add(i)
+        ix.scan = { q, hits }
+      } else {
+        const { text, starts } = ix
+        let from = 0
+        let complete = false
+        // Past `limit` the scan goes on only while the hits stay few enough to keep.
+        while (out.length < limit || hits.length <= SCAN_KEEP) {
+          const at = text.indexOf(q, from)
+          if (at < 0) {
+            complete = true
+            break
+          }
+          const i = upperBound(starts, at) - 1
+          add(i)
+          from = i + 1 < starts.length ? starts[i + 1] : text.length
+        }
+        if (complete && hits.length <= SCAN_KEEP) ix.scan = { q, hits }
       }
     }
     return out
@@ -216,6 +286,7 @@ export class Catalog {
       starts,
       seen: new Uint32Array(sorted.length),
       stamp: 0,
+      scan: null,
     }
     return this.index
   }
