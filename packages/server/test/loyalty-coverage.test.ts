@@ -246,6 +246,7 @@ describe.each(DIALECTS)('reward kinds and availability on %s', (dialect) => {
     // Listed for the back office with includeInactive, but never as available to the member.
     expect(await listed(m.id, live.id)).toMatchObject({ active: false, available: false, unavailableReason: 'inactive' })
     expectError(await api.get('/api/v1/rewards?includeInactive=maybe'), 400, 'VALIDATION_FAILED')
+    expectError(await api.get(`/api/v1/customers/${uuid()}/vouchers`), 404, 'CUSTOMER_NOT_FOUND')
     expect(await balance(m.id)).toBe(500 - 100)
     expect((await vouchers(m.id)).map((v: any) => [v.rewardId, v.status])).toEqual([[live.id, 'pending']])
     expect((await verifyLedger(shop.ctx.db.kysely)).violations).toEqual([])

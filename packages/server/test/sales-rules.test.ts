@@ -140,7 +140,7 @@ describe.each(DIALECTS)('sales.md worked examples on %s', (dialect) => {
       // A manager reads it through the API, with the approver's name; a cashier may not.
       const log = await manager.get(`/api/v1/audit-log?action=sale.approval&targetId=${body.id}`)
       expect(log.status, log.text).toBe(200)
-      expect(log.body.items).toEqual([expect.objectContaining({ actorType: 'staff', actorId: staff.manager.id, actorName: expect.any(String), action: 'sale.approval', targetType: 'sale', targetId: body.id, details: expect.objectContaining({ discountMinor: 300 }) })])
+      expect(log.body.items).toEqual([expect.objectContaining({ id: expect.any(String), actorType: 'staff', actorId: staff.manager.id, actorName: expect.any(String), action: 'sale.approval', targetType: 'sale', targetId: body.id, details: expect.objectContaining({ discountMinor: 300 }) })])
       expectError(await cashier.get('/api/v1/audit-log'), 403, 'FORBIDDEN')
       expectError(await manager.get(`/api/v1/audit-log?cursor=abc`), 400, 'VALIDATION_FAILED')
 

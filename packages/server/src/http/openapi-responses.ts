@@ -460,7 +460,7 @@ const Liability = z.object({
 })
 
 const AuditEntry = z.object({
-  id: Int,
+  id: Id,
   actorType: z.enum(['staff', 'api_key', 'system', 'member']),
   actorId: Id.nullable(),
   actorName: z.string().nullable(),

@@ -64,7 +64,8 @@ export async function reportRoutes(app: FastifyInstance, ctx: AppContext) {
       const page = rows.slice(0, q.limit)
       return {
         items: page.map((a) => ({
-          id: Number(a.id),
+          // Ids are opaque strings in the API (api.md), whatever the column is.
+          id: String(a.id),
           actorType: a.actor_type,
           actorId: a.actor_id,
           actorName: a.actor_name,

@@ -164,6 +164,8 @@ export async function rewardRoutes(app: FastifyInstance, ctx: AppContext) {
     { config: { access: { roles: ALL_STAFF, scopes: ['loyalty:read'] } }, schema: { tags: ['rewards'], summary: "A member's vouchers and reward redemptions", params: idParam } },
     async (req) => {
       const p = requirePrincipal(req)
+      const member = await db.selectFrom('customers').select('id').where('id', '=', req.params.id).where('org_id', '=', p.orgId).executeTakeFirst()
+      if (!member) throw new PatronError('CUSTOMER_NOT_FOUND', 'Customer not found', { customerId: req.params.id })
       const rows = await db.selectFrom('reward_redemptions').selectAll().where('customer_id', '=', req.params.id).where('org_id', '=', p.orgId).orderBy('created_at', 'desc').limit(200).execute()
       return { items: rows.map(toRedemptionView) }
     },
