@@ -87,9 +87,7 @@ export async function customerRoutes(app: FastifyInstance, ctx: AppContext) {
       const result = await ctx.writer.run(async (trx) => {
         const c = await trx.selectFrom('customers').selectAll().where('id', '=', req.params.id).where('org_id', '=', p.orgId).executeTakeFirst()
         if (!c) throw new PatronError('CUSTOMER_NOT_FOUND', 'Customer not found', { customerId: req.params.id })
-        const r = await claimReferral(ctx, trx, c, req.body.code, false)
-        await trx.updateTable('customers').set({ referred_by: r.referrerId }).where('id', '=', c.id).execute()
-        return r
+        return claimReferral(ctx, trx, c, req.body.code, false)
       })
       return reply.status(201).send({ customerId: req.params.id, referrerId: result.referrerId, status: 'pending' })
     },

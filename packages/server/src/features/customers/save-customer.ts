@@ -4,7 +4,7 @@ import type { Trx } from '../../db/writer'
 import type { Row } from '../../db/schema'
 import { newId, nowIso, randomCode } from '../../util'
 import { normalisePhone } from './customers.queries'
-import { claimReferral } from '../loyalty/claim-referral'
+import { checkReferral, recordReferral } from '../loyalty/claim-referral'
 import { programVersionAt } from '../loyalty/loyalty.queries'
 import { enrolmentTier, recordTierEvent, sameDateNextYear } from '../loyalty/tiers'
 
@@ -66,12 +66,7 @@ export async function createCustomer(ctx: AppContext, orgId: string, input: Cust
   }
   let tierId: string | null = null
   const write = async (t: Trx) => {
-    if (input.referralCode) {
-      // Someone enrolling again with the referrer's own phone or email is a self-referral (recorded
-      // as one), not merely a duplicate member.
-      const referrer = await t.selectFrom('customers').select(['phone', 'email']).where('org_id', '=', orgId).where('referral_code', '=', input.referralCode.trim().toUpperCase()).executeTakeFirst()
-      if (referrer && ((row.phone && referrer.phone === row.phone) || (row.email && referrer.email === row.email))) await claimReferral(ctx, t, row, input.referralCode, true)
-    }
+    const referrer = input.referralCode ? await checkReferral(ctx, t, row, input.referralCode, true) : null
     await assertUnique(t, orgId, row, null)
     await t.insertInto('customers').values(row).execute()
     const version = await programVersionAt(t, orgId, at)
@@ -96,11 +91,7 @@ export async function createCustomer(ctx: AppContext, orgId: string, input: Cust
     if (tier && version) {
       await recordTierEvent(t, orgId, row.id, { fromTierId: null, toTierId: tier.id, toTierName: tier.name, reason: 'qualified', metric: 0 }, at, null, version.id)
     }
-    if (input.referralCode) {
-      const r = await claimReferral(ctx, t, row, input.referralCode, true)
-      row.referred_by = r.referrerId
-      await t.updateTable('customers').set({ referred_by: r.referrerId }).where('id', '=', row.id).execute()
-    }
+    if (referrer) await recordReferral(ctx, t, row, referrer)
     await t.insertInto('outbox').values({ org_id: orgId, topic: 'member.enrolled', aggregate_id: row.id, payload: JSON.stringify({ customerId: row.id }), created_at: at, published_at: null }).execute()
   }
   if (trx) await write(trx)

@@ -14,6 +14,17 @@ const NEW_MEMBER_MS = 24 * 3600_000
  * the referrals table, in their own transaction, so they survive the refused request.
  */
 export async function claimReferral(ctx: AppContext, trx: Trx, referee: Row<'customers'>, code: string, isNewEnrolment: boolean) {
+  const referrer = await checkReferral(ctx, trx, referee, code, isNewEnrolment)
+  await recordReferral(ctx, trx, referee, referrer)
+  return { referrerId: referrer.id }
+}
+
+/**
+ * The fraud rules alone: the referrer of the code, or the refusal (recorded). Enrolment runs it
+ * before its duplicate-member check, so that someone enrolling again with the referrer's own
+ * phone or email is told (and recorded) as a self-referral, not merely a duplicate.
+ */
+export async function checkReferral(ctx: AppContext, trx: Trx, referee: Row<'customers'>, code: string, isNewEnrolment: boolean): Promise<Row<'customers'>> {
   const at = nowIso(ctx.now())
   const referrer = await trx.selectFrom('customers').selectAll().where('org_id', '=', referee.org_id).where('referral_code', '=', code.trim().toUpperCase()).executeTakeFirst()
   if (!referrer) throw new PatronError('UNKNOWN_REFERRAL_CODE', 'No member has this referral code', { field: 'referralCode', code })
@@ -31,9 +42,16 @@ export async function claimReferral(ctx: AppContext, trx: Trx, referee: Row<'cus
     void ctx.writer.run((t) => t.insertInto('referrals').values(rejection).execute()).catch(() => undefined)
     throw new PatronError(reason === 'self_referral' ? 'SELF_REFERRAL' : 'REFERRAL_EXISTING_MEMBER', reason === 'self_referral' ? 'A member cannot refer themself' : 'Only new members can be referred', { field: 'referralCode', reason })
   }
+  return referrer
+}
+
+/** The referee's pending referral, settled by their first qualifying sale; sets customers.referred_by. */
+export async function recordReferral(ctx: AppContext, trx: Trx, referee: Row<'customers'>, referrer: Row<'customers'>): Promise<void> {
+  const at = nowIso(ctx.now())
   await trx
     .insertInto('referrals')
     .values({ id: newId(), org_id: referee.org_id, referrer_id: referrer.id, referee_id: referee.id, code: referrer.referral_code, status: 'pending', reason: null, sale_id: null, created_at: at, decided_at: null })
     .execute()
-  return { referrerId: referrer.id }
+  await trx.updateTable('customers').set({ referred_by: referrer.id }).where('id', '=', referee.id).execute()
+  referee.referred_by = referrer.id
 }
