@@ -682,6 +682,14 @@ async function main() {
   const firstSync = await productFetches(page)
   const syncTasks = await longTasksBetween(page, clickAt, tileAt)
   const login = { toSellMs: sellAt - clickAt, toCatalogueMs: tileAt - clickAt, productRequests: firstSync.count, productMb: firstSync.bytes / 2 ** 20, downloadMs: firstSync.last - firstSync.first, longTasks: syncTasks }
+  await sleep(1500)
+  const catalogMarks = async (from: number) =>
+    ((await page.evaluate(`performance.getEntriesByType('mark').filter((m) => m.name.startsWith('catalog:') && m.startTime >= ${from}).map((m) => [m.name.slice(8), m.startTime])`)) as [string, number][])
+      .map(([n, t]) => `${n} +${ms(t - from)}`)
+      .join(', ')
+  log(`(a) first sync, the register's marks after "Sign in": ${await catalogMarks(clickAt)}`)
+  const requests = (await page.evaluate(`performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/') && e.startTime >= ${clickAt - 50}).map((e) => [e.name.replace(/^.*\\/api\\/v1/, '').split('?')[0], e.startTime, e.responseEnd])`)) as [string, number, number][]
+  log(`(a) first sync, requests after "Sign in" (start–end, ms): ${requests.map(([n, a, b]) => `${n} ${ms(a - clickAt)}–${ms(b - clickAt)}`).join(', ')}`)
   log(`(a) PIN "Sign in" → sell screen ${ms(login.toSellMs)} ms; → catalogue downloaded, in IndexedDB and on screen ${ms(login.toCatalogueMs)} ms (${login.productRequests} requests, ${login.productMb.toFixed(1)} MB JSON over ${ms(login.downloadMs)} ms; main thread blocked ${ms(syncTasks.total)} ms in ${syncTasks.count} long tasks, longest ${ms(syncTasks.max)} ms)`)
 
   // Reload signed in: the catalogue comes from IndexedDB, then the background refresh.
@@ -693,6 +701,7 @@ async function main() {
   await waitIdle(page, 2000, 60_000)
   const refreshTasks = await longTasksBetween(page, 0, refresh.last + 3000)
   const reload = { toSellMs: reSell, toCatalogueMs: reTile, refreshRequests: refresh.count, refreshMb: refresh.bytes / 2 ** 20, refreshMs: refresh.last - refresh.first, longTasks: refreshTasks }
+  log(`(a) reload, the register's marks after navigation start: ${await catalogMarks(0)}`)
   log(`(a) reload signed in → sell screen ${ms(reSell)} ms; → catalogue from IndexedDB on screen ${ms(reTile)} ms; then the background refresh fetched ${refresh.count} product pages (${reload.refreshMb.toFixed(1)} MB) in ${ms(reload.refreshMs)} ms; long tasks until then ${ms(refreshTasks.total)} ms (${refreshTasks.count}, longest ${ms(refreshTasks.max)} ms)`)
   report.firstLoad = { cold, warm, coldPad, warmPad, login, reload }
 

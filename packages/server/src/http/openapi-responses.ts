@@ -512,6 +512,16 @@ export const RESPONSES: Record<string, ResponseDoc> = {
   'POST /api/v1/categories': created(Category, 'The category created'),
   'GET /api/v1/products': ok(page(Product), 'A page of products'),
   'POST /api/v1/products': created(Product, 'The product created'),
+  'GET /api/v1/products/snapshot': ok(
+    z.object({
+      asOf: Time.nullable().describe('The newest updatedAt of any product when taken: continue with GET /products?updatedSince='),
+      count: Int,
+      columns: z.array(z.string()).describe('id, sku, barcode, name, categoryId, priceMinor, taxClassId, nonEarning, trackStock, weighed, updatedAt'),
+      values: z.record(z.string(), z.array(z.string())).describe('For the columns named here (categoryId, taxClassId): the ids; a row holds the position of its id in this list'),
+      rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))).describe('One per active product, in name order, values in the order of columns'),
+    }),
+    'Every active product (304 when If-None-Match names the current ETag)',
+  ),
   'GET /api/v1/products/:id': ok(ProductWithStock, 'The product with its stock per store'),
   'PATCH /api/v1/products/:id': ok(Product, 'The product as changed'),
   'POST /api/v1/products/:id/stock-adjustments': created(z.object({ productId: Id, storeId: Id, quantity: Int.describe('The new stock level') }), 'The stock level after the adjustment'),

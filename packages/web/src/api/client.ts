@@ -63,6 +63,22 @@ export interface RequestOptions {
 }
 
 export async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+  const res = await send(method, path, body, options)
+  const type = res.headers.get('content-type') ?? ''
+  if (type.includes('json')) return (await res.json()) as T
+  return (await res.text()) as unknown as T
+}
+
+/**
+ * The answer itself, for a caller that reads it its own way (the catalogue snapshot: its text is
+ * what the register keeps, its ETag what it asks with next time). A 304 to an If-None-Match is an
+ * answer, not an error.
+ */
+export function fetchResponse(path: string, options: RequestOptions = {}): Promise<Response> {
+  return send('GET', path, undefined, options)
+}
+
+async function send(method: string, path: string, body: unknown, options: RequestOptions): Promise<Response> {
   const write = method !== 'GET' && method !== 'HEAD'
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers }
   if (write) headers['content-type'] = 'application/json'
@@ -86,27 +102,24 @@ export async function request<T>(method: string, path: string, body?: unknown, o
     window.clearTimeout(timer)
   }
   report(true)
+  if (res.ok || (res.status === 304 && headers['if-none-match'])) return res
   const type = res.headers.get('content-type') ?? ''
-  if (!res.ok) {
-    let code = 'HTTP_' + res.status
-    let message = res.statusText || 'Request failed'
-    let details: Record<string, unknown> = {}
-    if (type.includes('json')) {
-      const payload = await res.json().catch(() => null)
-      if (payload?.error) ({ code, message, details = {} } = payload.error)
-    }
-    if (res.status === 401 && code === 'UNAUTHENTICATED' && !options.quiet401) for (const l of unauthenticatedListeners) l()
-    // A proxy's 502/503/504 means the server is not there: the same as being offline.
-    if (res.status === 502 || res.status === 503 || res.status === 504) {
-      if (!type.includes('json')) {
-        report(false)
-        throw new NetworkError('The Patron server is not answering')
-      }
-    }
-    throw new ApiError(res.status, code, message, details)
+  let code = 'HTTP_' + res.status
+  let message = res.statusText || 'Request failed'
+  let details: Record<string, unknown> = {}
+  if (type.includes('json')) {
+    const payload = await res.json().catch(() => null)
+    if (payload?.error) ({ code, message, details = {} } = payload.error)
   }
-  if (type.includes('json')) return (await res.json()) as T
-  return (await res.text()) as unknown as T
+  if (res.status === 401 && code === 'UNAUTHENTICATED' && !options.quiet401) for (const l of unauthenticatedListeners) l()
+  // A proxy's 502/503/504 means the server is not there: the same as being offline.
+  if (res.status === 502 || res.status === 503 || res.status === 504) {
+    if (!type.includes('json')) {
+      report(false)
+      throw new NetworkError('The Patron server is not answering')
+    }
+  }
+  throw new ApiError(res.status, code, message, details)
 }
 
 function anySignal(signals: AbortSignal[]): AbortSignal {

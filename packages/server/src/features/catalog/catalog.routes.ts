@@ -7,6 +7,7 @@ import { assertStoreAccess, requirePrincipal } from '../../http/auth'
 import { newId, nowIso } from '../../util'
 import { searchProducts, toProductView } from './catalog.queries'
 import { adjustStock, createProduct, updateProduct } from './save-product'
+import { snapshotsOf } from './snapshot'
 
 export const ZPagination = {
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -65,6 +66,32 @@ export async function catalogRoutes(app: FastifyInstance, ctx: AppContext) {
       const p = requirePrincipal(req)
       const page = await searchProducts(db, p.orgId, req.query)
       return { items: page.items.map((x) => toProductView(x)), nextCursor: page.nextCursor }
+    },
+  )
+  const snapshots = snapshotsOf(ctx)
+  // Built ahead for the organisations with terminals: a register's first download does not wait.
+  app.addHook('onReady', async () => {
+    snapshots.warm().catch((e) => app.log.warn({ err: e }, 'catalogue snapshots not built ahead'))
+  })
+  app.addHook('onClose', async () => snapshots.close())
+  r.get(
+    '/products/snapshot',
+    {
+      config: { access: { roles: ALL_STAFF, scopes: ['catalog:read'] } },
+      schema: {
+        tags: ['catalog'],
+        summary: "Every active product at once, in name order, as rows under one list of columns (a register's first download; gzip when accepted; ETag / If-None-Match)",
+      },
+    },
+    async (req, reply) => {
+      const p = requirePrincipal(req)
+      const snap = await snapshots.get(p.orgId)
+      reply.header('etag', snap.etag).header('server-timing', `build;dur=${snap.buildMs.toFixed(1)};desc="snapshot built"`).header('cache-control', 'private, no-cache').header('vary', 'Accept-Encoding')
+      const ifNoneMatch = req.headers['if-none-match']
+      if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === snap.etag)) return reply.status(304).send()
+      reply.type('application/json; charset=utf-8')
+      if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(snap.gzip)
+      return reply.send(snap.json)
     },
   )
   r.get(

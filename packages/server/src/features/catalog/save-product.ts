@@ -4,6 +4,7 @@ import type { Trx } from '../../db/writer'
 import type { Row } from '../../db/schema'
 import { newId, nowIso } from '../../util'
 import { rowInserter, writeAll, type Statement } from '../../db/raw'
+import { snapshotsOf } from './snapshot'
 
 export interface ProductInput {
   sku: string
@@ -71,11 +72,12 @@ export async function createProduct(ctx: AppContext, orgId: string, input: Produ
   }
   if (trx) await write(trx)
   else await ctx.writer.run(write)
+  snapshotsOf(ctx).changed(orgId)
   return row
 }
 
 export async function updateProduct(ctx: AppContext, orgId: string, id: string, patch: Partial<Omit<ProductInput, 'stock'>>) {
-  return ctx.writer.run(async (trx) => {
+  const row = await ctx.writer.run(async (trx) => {
     const existing = await trx.selectFrom('products').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst()
     if (!existing) throw new PatronError('PRODUCT_NOT_FOUND', 'Product not found', { productId: id })
     await checkReferences(trx, orgId, patch, id)
@@ -93,6 +95,8 @@ export async function updateProduct(ctx: AppContext, orgId: string, id: string, 
     await trx.updateTable('products').set(set).where('id', '=', id).execute()
     return { ...existing, ...set } as Row<'products'>
   })
+  snapshotsOf(ctx).changed(orgId)
+  return row
 }
 
 /** Stock adjustments and counts always carry a reason; stock may go negative (never blocks a sale). */

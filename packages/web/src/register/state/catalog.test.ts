@@ -9,7 +9,7 @@ function scanSearch(products: ProductView[], query: string, limit = 60): Product
   const sorted = products
     .filter((p) => p.active)
     .map((p) => ({ p, nameLower: p.name.toLowerCase(), haystack: `${p.name.toLowerCase()}\u0000${p.sku.toLowerCase()}\u0000${(p.barcode ?? '').toLowerCase()}` }))
-    .sort((a, b) => a.nameLower.localeCompare(b.nameLower))
+    .sort((a, b) => a.nameLower.localeCompare(b.nameLower) || (a.p.id < b.p.id ? -1 : a.p.id > b.p.id ? 1 : 0))
   const first: ProductView[] = []
   const word: ProductView[] = []
   const rest: ProductView[] = []
@@ -80,6 +80,59 @@ describe('Catalog.search', () => {
     ;(d as unknown as { upsert(p: ProductView[]): void }).upsert([{ ...list[3], name: 'Quux Bar' }])
     expect(ids(d.search('quux'))).toEqual([list[3].id])
     expect(d.search('zebra chocolate').length).toBeGreaterThan(0)
+  })
+})
+
+describe('Catalog order', () => {
+  const named = (c: Catalog) => c.all().map((e) => e.product.id)
+  const reference = (ps: ProductView[]) => {
+    const collator = new Intl.Collator()
+    return ps
+      .filter((p) => p.active)
+      .sort((a, b) => collator.compare(a.name.toLowerCase(), b.name.toLowerCase()) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((p) => p.id)
+  }
+
+  it.each(['changes merged in', 'a snapshot (lookups built later), then changes'])('keeps name order through renames, new products and deactivations, as a full sort would: %s', (how) => {
+    let current = products(2000)
+    let c = catalogOf(current)
+    if (how !== 'changes merged in') {
+      c = new Catalog()
+      const active = current.filter((p) => p.active)
+      // A snapshot: active products, in an order close to the collator's (here: code units).
+      ;(c as unknown as { replaceAll(p: ProductView[]): void }).replaceAll(active.sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : 1)))
+    }
+    expect(named(c)).toEqual(reference(current))
+    let seed = 11
+    const rnd = (k: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed % k
+    }
+    for (let round = 0; round < 20; round++) {
+      const changes: ProductView[] = []
+      for (let k = 0; k < 1 + rnd(40); k++) {
+        const i = rnd(current.length + 5)
+        const base = current[i] ?? { ...current[0], id: `new${round}-${k}`, sku: `NEW-${round}-${k}`, barcode: null }
+        const kind = rnd(3)
+        changes.push(kind === 0 ? { ...base, name: `${BRANDS[rnd(BRANDS.length)]} renamed ${rnd(50)}` } : kind === 1 ? { ...base, active: !base.active } : { ...base, priceMinor: base.priceMinor + 1 })
+      }
+      // Sometimes the same product twice in one batch: the last one counts.
+      if (round % 5 === 0) changes.push({ ...changes[0], name: 'Zebra last word' })
+      ;(c as unknown as { upsert(p: ProductView[]): void }).upsert(changes)
+      const byId = new Map(current.map((p) => [p.id, p]))
+      for (const p of changes) byId.set(p.id, p)
+      current = [...byId.values()]
+      expect(named(c), `round ${round}`).toEqual(reference(current))
+      for (const p of changes) expect(c.lookupCode(p.sku)?.id).toBe(p.active ? p.id : undefined)
+    }
+  })
+
+  it('a barcode moved to another product finds the new one, not nothing', () => {
+    const ps = products(10)
+    const c = catalogOf(ps)
+    const code = ps[1].barcode!
+    ;(c as unknown as { upsert(p: ProductView[]): void }).upsert([{ ...ps[2], barcode: code }, { ...ps[1], barcode: null }])
+    expect(c.lookupCode(code)?.id).toBe(ps[2].id)
   })
 })
 

@@ -1,4 +1,4 @@
-import { api } from '../../api/client'
+import { api, ApiError, fetchResponse } from '../../api/client'
 import type { CategoryView, Page, ProductView } from '../../api/types'
 import * as idb from './idb'
 import { load, save } from './storage'
@@ -22,6 +22,128 @@ export interface CatalogStatus {
 }
 
 const PAGE = 500
+
+/** What the register keeps about the snapshot it started from; the snapshot's text is in meta "snapshot". */
+interface SnapshotInfo {
+  etag: string | null
+  asOf: string | null
+  count: number
+  takenAt: string
+}
+
+/** GET /products/snapshot: every active product as rows of values under one list of columns. */
+interface SnapshotBody {
+  asOf: string | null
+  count: number
+  columns: string[]
+  /** categoryId and taxClassId: the ids, rows hold positions in these lists. */
+  values: Record<string, string[]>
+  rows: unknown[][]
+}
+
+/**
+ * Products changed since the snapshot (kept one by one in the "products" store) beyond which the
+ * next refresh takes a new snapshot instead: loading stays one parse of one text, and a terminal
+ * that was away for long catches up in one download instead of hundreds of pages.
+ */
+const COMPACT_AFTER = 2000
+
+/** The snapshot's rows as product views (every row is an active product). */
+function snapshotProducts(body: SnapshotBody): ProductView[] {
+  const col = (name: string) => {
+    const i = body.columns.indexOf(name)
+    if (i < 0) throw new Error(`The catalogue snapshot has no ${name} column`)
+    return i
+  }
+  const [id, sku, barcode, name, categoryId, priceMinor, taxClassId, nonEarning, trackStock, weighed, updatedAt] = ['id', 'sku', 'barcode', 'name', 'categoryId', 'priceMinor', 'taxClassId', 'nonEarning', 'trackStock', 'weighed', 'updatedAt'].map(col)
+  const categories = body.values?.categoryId
+  const taxClasses = body.values?.taxClassId
+  if (!categories || !taxClasses) throw new Error('The catalogue snapshot has no category or tax class ids')
+  const out = new Array<ProductView>(body.rows.length)
+  for (let k = 0; k < body.rows.length; k++) {
+    const r = body.rows[k]
+    out[k] = {
+      id: r[id] as string,
+      sku: r[sku] as string,
+      barcode: r[barcode] as string | null,
+      name: r[name] as string,
+      categoryId: r[categoryId] === null ? null : categories[r[categoryId] as number],
+      priceMinor: r[priceMinor] as number,
+      taxClassId: taxClasses[r[taxClassId] as number],
+      nonEarning: r[nonEarning] as boolean,
+      trackStock: r[trackStock] as boolean,
+      weighed: r[weighed] as boolean,
+      active: true,
+      updatedAt: r[updatedAt] as string,
+    }
+  }
+  return out
+}
+
+/** Runs fn when the browser is idle (after the frames due are painted), within a second at most. */
+function idle(fn: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: 1000 })
+  else setTimeout(fn, 0)
+}
+
+/** A User Timing mark (DevTools' performance panel, the register bench). */
+function mark(name: string): void {
+  if (typeof performance !== 'undefined' && typeof performance.mark === 'function') performance.mark(name)
+}
+
+/** Everything the register uses of a product is the same (an active one: the catalogue keeps only those). */
+function sameProduct(a: ProductView, b: ProductView): boolean {
+  return (
+    b.active &&
+    a.updatedAt === b.updatedAt &&
+    a.sku === b.sku &&
+    a.barcode === b.barcode &&
+    a.name === b.name &&
+    a.categoryId === b.categoryId &&
+    a.priceMinor === b.priceMinor &&
+    a.taxClassId === b.taxClassId &&
+    a.nonEarning === b.nonEarning &&
+    a.trackStock === b.trackStock &&
+    a.weighed === b.weighed
+  )
+}
+
+function addCodes(byCode: Map<string, ProductView>, p: ProductView): void {
+  if (p.barcode) byCode.set(p.barcode, p)
+  byCode.set(p.sku.toUpperCase(), p)
+}
+
+/** A product's codes, unless another product has taken them since. */
+function dropCodes(byCode: Map<string, ProductView>, p: ProductView): void {
+  if (p.barcode && byCode.get(p.barcode)?.id === p.id) byCode.delete(p.barcode)
+  const sku = p.sku.toUpperCase()
+  if (byCode.get(sku)?.id === p.id) byCode.delete(sku)
+}
+
+const collator = new Intl.Collator()
+
+/** Name order (the collator's: case and accents do not split it), then id. */
+function byName(a: Entry, b: Entry): number {
+  return collator.compare(a.nameLower, b.nameLower) || (a.product.id < b.product.id ? -1 : a.product.id > b.product.id ? 1 : 0)
+}
+
+function entryOf(p: ProductView): Entry {
+  const nameLower = p.name.toLowerCase()
+  return { product: p, nameLower, haystack: `${nameLower}\u0000${p.sku.toLowerCase()}\u0000${(p.barcode ?? '').toLowerCase()}` }
+}
+
+/** Two lists in name order as one. */
+function mergeByName(a: readonly Entry[], b: readonly Entry[]): Entry[] {
+  if (b.length === 0) return a.slice()
+  const out = new Array<Entry>(a.length + b.length)
+  let i = 0
+  let j = 0
+  let k = 0
+  while (i < a.length && j < b.length) out[k++] = byName(b[j], a[i]) < 0 ? b[j++] : a[i++]
+  while (i < a.length) out[k++] = a[i++]
+  while (j < b.length) out[k++] = b[j++]
+  return out
+}
 
 /** Between the entries of SearchIndex.text: never in a query typed or scanned. */
 const SEP = '\u0001'
@@ -122,24 +244,29 @@ function mergeAscending(lists: readonly (readonly number[])[], visit: (value: nu
  */
 export class Catalog {
   readonly status = createStore<CatalogStatus>({ version: 0, ready: false, syncing: false, syncedAt: null, error: null, count: 0 })
-  private entries = new Map<string, Entry>()
-  private byCode = new Map<string, ProductView>()
+  /** By id, and by barcode and SKU (upper case): built from `sorted` when first needed, so a snapshot shows before they exist. */
+  private maps: { entries: Map<string, Entry>; byCode: Map<string, ProductView> } | null = { entries: new Map(), byCode: new Map() }
   private sorted: Entry[] = []
   categories: CategoryView[] = load<CategoryView[]>('categories', [])
   private syncing: Promise<void> | null = null
   /** Bumped whenever the products in memory change; the memos below are per data version. */
   private dataVersion = 0
   private index: SearchIndex | null = null
+  /** The snapshot the products in memory start from (null: none yet, the next refresh takes one). */
+  private snapshot: SnapshotInfo | null = null
+  /** Products changed since that snapshot, kept one by one in IndexedDB. */
+  private readonly changedIds = new Set<string>()
   private nonEmptyMemo: { data: number; categories: CategoryView[]; result: CategoryView[] } | null = null
 
   get(id: string): ProductView | undefined {
-    return this.entries.get(id)?.product
+    return this.lookups().entries.get(id)?.product
   }
 
   /** Exact barcode or SKU: what a scanner sends. */
   lookupCode(code: string): ProductView | undefined {
     const c = code.trim()
-    return this.byCode.get(c) ?? this.byCode.get(c.toUpperCase())
+    const byCode = this.lookups().byCode
+    return byCode.get(c) ?? byCode.get(c.toUpperCase())
   }
 
   all(): readonly Entry[] {
@@ -291,11 +418,29 @@ export class Catalog {
     return this.index
   }
 
+  /** The catalogue as this browser last saw it: the snapshot, then the products changed since. */
   async loadCached(): Promise<void> {
-    const products = await idb.getAll<ProductView>('products')
-    this.upsert(products)
-    const syncedAt = (await idb.getMeta<string>('syncedAt')) ?? null
-    this.status.set((s) => ({ ...s, ready: products.length > 0 || s.ready, syncedAt, version: s.version + 1, count: this.entries.size }))
+    const [kept, info, changed, syncedAt] = await Promise.all([
+      idb.getMeta<Blob | string>('snapshot'),
+      idb.getMeta<SnapshotInfo>('snapshotInfo'),
+      idb.getAll<ProductView>('products'),
+      idb.getMeta<string>('syncedAt'),
+    ])
+    mark('catalog:cache-read')
+    if (kept && info) {
+      try {
+        const body = JSON.parse(typeof kept === 'string' ? kept : await kept.text()) as SnapshotBody
+        mark('catalog:cache-parsed')
+        this.replaceAll(snapshotProducts(body))
+        this.snapshot = info
+        mark('catalog:cache-in-memory')
+      } catch {
+        // A damaged copy: the next refresh downloads a new snapshot.
+      }
+    }
+    for (const p of changed) this.changedIds.add(p.id)
+    this.upsert(changed)
+    this.status.set((s) => ({ ...s, ready: this.sorted.length > 0 || s.ready, syncedAt: syncedAt ?? null, version: s.version + 1, count: this.sorted.length }))
   }
 
   /** Fetches what changed since the last refresh (everything the first time). */
@@ -310,9 +455,10 @@ export class Catalog {
   async reset(): Promise<void> {
     await idb.clear('products')
     await idb.clear('meta')
-    this.entries.clear()
-    this.byCode.clear()
+    this.maps = { entries: new Map(), byCode: new Map() }
     this.sorted = []
+    this.snapshot = null
+    this.changedIds.clear()
     this.dataVersion++
     this.index = null
     this.status.set((s) => ({ ...s, ready: false, syncedAt: null, version: s.version + 1, count: 0 }))
@@ -321,10 +467,19 @@ export class Catalog {
   private async doRefresh(): Promise<void> {
     this.status.set((s) => ({ ...s, syncing: true, error: null }))
     try {
-      const since = await idb.getMeta<string>('updatedSince')
       const cats = await api.get<Page<CategoryView>>('/categories')
       this.categories = cats.items
       save('categories', cats.items)
+      // The first time (or after many changes): every product in one download.
+      if (!this.snapshot || this.changedIds.size > COMPACT_AFTER) {
+        try {
+          await this.takeSnapshot()
+        } catch (e) {
+          // A server without snapshots (older than this register): the pages below bring everything.
+          if (!(e instanceof ApiError && (e.status === 404 || e.status === 405))) throw e
+        }
+      }
+      const since = await idb.getMeta<string>('updatedSince')
       let cursor: string | null | undefined
       let newest = since ?? ''
       const changed: ProductView[] = []
@@ -339,42 +494,132 @@ export class Catalog {
         }
         cursor = page.nextCursor
       } while (cursor)
-      await idb.putAll('products', changed)
-      this.upsert(changed)
+      // Only what differs from the products here is kept (the refresh after a snapshot brings the
+      // newest second again).
+      const applied = this.upsert(changed)
+      await idb.putAll('products', applied)
+      for (const p of applied) this.changedIds.add(p.id)
       // One second back: a product saved in the same millisecond as the newest one seen, but
       // committed after this read, is fetched again next time rather than missed.
       if (newest) await idb.setMeta('updatedSince', new Date(Date.parse(newest) - 1000).toISOString())
       const syncedAt = new Date().toISOString()
       await idb.setMeta('syncedAt', syncedAt)
-      this.status.set((s) => ({ ...s, ready: true, syncing: false, syncedAt, version: s.version + 1, count: this.entries.size }))
+      this.status.set((s) => ({ ...s, ready: true, syncing: false, syncedAt, version: s.version + 1, count: this.sorted.length }))
     } catch (e) {
-      this.status.set((s) => ({ ...s, syncing: false, error: e instanceof Error ? e.message : String(e), ready: s.ready || this.entries.size > 0 }))
+      this.status.set((s) => ({ ...s, syncing: false, error: e instanceof Error ? e.message : String(e), ready: s.ready || this.sorted.length > 0 }))
       throw e
     }
   }
 
-  private upsert(products: ProductView[]): void {
-    if (products.length === 0) return
-    for (const p of products) {
-      const old = this.entries.get(p.id)
-      if (old) {
-        if (old.product.barcode) this.byCode.delete(old.product.barcode)
-        this.byCode.delete(old.product.sku.toUpperCase())
-      }
-      if (!p.active) {
-        this.entries.delete(p.id)
-        continue
-      }
-      const nameLower = p.name.toLowerCase()
-      this.entries.set(p.id, { product: p, nameLower, haystack: `${nameLower}\u0000${p.sku.toLowerCase()}\u0000${(p.barcode ?? '').toLowerCase()}` })
-      if (p.barcode) this.byCode.set(p.barcode, p)
-      this.byCode.set(p.sku.toUpperCase(), p)
+  /**
+   * Downloads the snapshot (unless the one kept is still current: 304), puts it in memory and on
+   * screen, then in IndexedDB with the point the incremental refresh continues from.
+   */
+  private async takeSnapshot(): Promise<void> {
+    const res = await fetchResponse('/products/snapshot', { headers: this.snapshot?.etag ? { 'if-none-match': this.snapshot.etag } : {}, timeoutMs: 120_000 })
+    if (res.status === 304) return
+    // Kept as the Blob it arrived as: IndexedDB stores a Blob by reference, where a string of
+    // megabytes would be copied on the main thread.
+    const blob = await res.blob()
+    const text = await blob.text()
+    mark('catalog:snapshot-downloaded')
+    const body = JSON.parse(text) as SnapshotBody
+    mark('catalog:snapshot-parsed')
+    this.replaceAll(snapshotProducts(body))
+    mark('catalog:snapshot-in-memory')
+    const info: SnapshotInfo = { etag: res.headers.get('etag'), asOf: body.asOf, count: body.count, takenAt: new Date().toISOString() }
+    this.snapshot = info
+    this.changedIds.clear()
+    this.status.set((s) => ({ ...s, ready: true, version: s.version + 1, count: this.sorted.length }))
+    // One second back, as for every refresh (see doRefresh).
+    const since = body.asOf ? new Date(Date.parse(body.asOf) - 1000).toISOString() : null
+    await idb.replaceSnapshot({ snapshot: blob, snapshotInfo: info, updatedSince: since })
+    mark('catalog:snapshot-stored')
+  }
+
+  /** Every product in memory replaced by these (active ones, near or in name order: a snapshot). */
+  private replaceAll(products: ProductView[]): void {
+    const sorted = new Array<Entry>(products.length)
+    for (let i = 0; i < products.length; i++) sorted[i] = entryOf(products[i])
+    // In name order already (the server sorts the same way): the sort checks it in one pass.
+    sorted.sort(byName)
+    this.sorted = sorted
+    this.maps = null
+    this.changed()
+  }
+
+  /** Products added, changed or deactivated: the name order is kept by merging, not sorting everything again. */
+  /** Applies changes; returns those that changed anything (a product as it is already is skipped: no new version, no new index). */
+  private upsert(changes: ProductView[]): ProductView[] {
+    if (changes.length === 0) return []
+    // The same product twice in one batch: the last one counts.
+    const products = new Map(changes.map((p) => [p.id, p]))
+    // Without the lookup maps yet (a snapshot just loaded: they are built later from the list),
+    // the products already here are found in one pass over it.
+    const maps = this.maps
+    let before: Map<string, Entry>
+    if (maps) before = maps.entries
+    else {
+      before = new Map()
+      for (const e of this.sorted) if (products.has(e.product.id)) before.set(e.product.id, e)
     }
-    this.sorted = [...this.entries.values()].sort((a, b) => a.nameLower.localeCompare(b.nameLower))
+    const applied: ProductView[] = []
+    const replaced = new Set<string>()
+    const added: Entry[] = []
+    for (const p of products.values()) {
+      const old = before.get(p.id)
+      if (old ? sameProduct(old.product, p) : !p.active) continue
+      applied.push(p)
+      if (old) {
+        replaced.add(p.id)
+        if (maps) {
+          dropCodes(maps.byCode, old.product)
+          maps.entries.delete(p.id)
+        }
+      }
+      if (!p.active) continue
+      const e = entryOf(p)
+      if (maps) {
+        maps.entries.set(p.id, e)
+        addCodes(maps.byCode, p)
+      }
+      added.push(e)
+    }
+    if (applied.length === 0) return []
+    const kept = replaced.size > 0 ? this.sorted.filter((e) => !replaced.has(e.product.id)) : this.sorted
+    this.sorted = mergeByName(kept, added.sort(byName))
+    this.changed()
+    return applied
+  }
+
+  private lookups(): { entries: Map<string, Entry>; byCode: Map<string, ProductView> } {
+    if (this.maps) return this.maps
+    const entries = new Map<string, Entry>()
+    const byCode = new Map<string, ProductView>()
+    for (const e of this.sorted) {
+      entries.set(e.product.id, e)
+      addCodes(byCode, e.product)
+    }
+    this.maps = { entries, byCode }
+    return this.maps
+  }
+
+  private changed(): void {
     this.dataVersion++
     this.index = null
-    // The index is built once per version, soon after the change rather than on the first keystroke.
-    setTimeout(() => this.prepareSearch(), 0)
+    // The index is built once per version, soon after the change rather than on the first
+    // keystroke; after the next frame, so the products show first.
+    const version = this.dataVersion
+    idle(() => {
+      if (version !== this.dataVersion) return
+      this.lookups()
+      mark('catalog:lookups-built')
+      idle(() => {
+        if (version !== this.dataVersion) return
+        this.prepareSearch()
+        mark('catalog:search-index-built')
+      })
+    })
   }
 }
 

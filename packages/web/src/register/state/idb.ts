@@ -79,3 +79,18 @@ export async function setMeta(key: string, value: unknown): Promise<void> {
   tx.objectStore('meta').put(value, key)
   await done(tx)
 }
+
+/**
+ * Puts a new catalogue snapshot in place in one transaction: the snapshot and what goes with it
+ * in "meta", and the products changed since the old one (the "products" store) dropped. A
+ * register closed half-way keeps the old state whole, never a new snapshot with old changes.
+ */
+export async function replaceSnapshot(meta: Record<string, unknown>): Promise<void> {
+  const db = await open()
+  if (!db) return
+  const tx = db.transaction(['products', 'meta'], 'readwrite')
+  tx.objectStore('products').clear()
+  const m = tx.objectStore('meta')
+  for (const [key, value] of Object.entries(meta)) m.put(value, key)
+  await done(tx)
+}
