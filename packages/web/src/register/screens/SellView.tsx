@@ -1,4 +1,4 @@
-import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type RefObject } from 'react'
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type RefObject } from 'react'
 import { isPatronError, type EarnResult, type PricedSale } from '@patron/core'
 import type { ProductView } from '../../api/types'
 import { Button, Dialog, IconButton, EmptyState, IconSearch, IconScan, IconX, IconTrash, IconPercent, IconPause, IconUserPlus, IconDrawer, IconMinus, IconPlus, IconTag, IconScale, useToast, beep, cx, Kbd } from '../../ui'
@@ -27,7 +27,8 @@ const SCANNER_GAP_MS = 30
 /** Tiles shown for a category (search shows at most catalog.search's 60). */
 const MAX_TILES = 120
 
-const TILE_HUES = ['#0f766e', '#9a5b00', '#6d28d9', '#b42318', '#1d4ed8', '#137a3a', '#a21caf', '#0e7490', '#92400e', '#4338ca', '#be123c']
+/** Category colours (register.css: .tile[data-hue] and .chip[data-hue], 0 to HUES − 1). */
+const HUES = 11
 
 /** The selling screen: catalogue on the left (search, categories, tiles), the order on the right. */
 export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { onPay: () => void; drawerOpen: boolean; drawerChecked: boolean; onOpenDrawer: () => void }) {
@@ -358,12 +359,13 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
   const catStatus = useStore(catalog.status)
   const f = useFormat()
   const toast = useToast()
-  // query: what the field shows; searchQuery: what the results are for. They differ only while
-  // keys arrive at scanner speed (no search per barcode digit), and results follow searchQuery
-  // deferred, so the field's echo never waits for them.
+  // query: what the field shows; shownQuery: what the results are for. They differ only while
+  // keys arrive at scanner speed (no search per barcode digit). Otherwise the results render in
+  // the keystroke's own update, with its echo: the search takes well under a millisecond and a
+  // screenful of light tiles a few, so one frame shows both (a deferred render waited for the
+  // echo's frame first and showed the results a frame later).
   const [query, setQueryText] = useState('')
-  const [searchQuery, setSearchQuery] = useState('')
-  const shownQuery = useDeferredValue(searchQuery)
+  const [shownQuery, setSearchQuery] = useState('')
   const lastInputAt = useRef(0)
   const searchTimer = useRef<number | undefined>(undefined)
   const [category, setCategory] = useState<string | null>(null)
@@ -394,7 +396,7 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
 
   const hue = useMemo(() => {
     const catIndex = new Map(catalog.categories.map((c, i) => [c.id, i]))
-    return (categoryId: string | null) => TILE_HUES[(categoryId ? catIndex.get(categoryId) ?? 0 : 0) % TILE_HUES.length]
+    return (categoryId: string | null) => (categoryId ? catIndex.get(categoryId) ?? 0 : 0) % HUES
   }, [catStatus.version])
 
   /** Enter in the search field: a scanned or typed barcode/SKU, else the highlighted result. */
@@ -526,7 +528,7 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
               All
             </button>
             {categories.map((c) => (
-              <button key={c.id} type="button" role="tab" aria-selected={category === c.id} className={cx('chip', category === c.id && 'is-active')} onClick={() => chooseCategory(c.id)} style={{ ['--chip-hue' as string]: hue(c.id) }}>
+              <button key={c.id} type="button" role="tab" aria-selected={category === c.id} className={cx('chip', category === c.id && 'is-active')} onClick={() => chooseCategory(c.id)} data-hue={hue(c.id)}>
                 <span className="chip__dot" />
                 {c.name}
               </button>
@@ -567,7 +569,7 @@ function tilesInView(el: HTMLElement | null): number {
  * grid's full height, so scrolling looks the same, and scrolling renders the next rows. A
  * keystroke then restyles and lays out a screenful of tiles, not all 60 or 120.
  */
-const ProductTiles = memo(function ProductTiles({ results, query, highlight, ready, hue, money, onAdd }: { results: ProductView[]; query: string; highlight: number; ready: boolean; hue: (categoryId: string | null) => string; money: (minor: number) => string; onAdd: (p: ProductView) => void }) {
+const ProductTiles = memo(function ProductTiles({ results, query, highlight, ready, hue, money, onAdd }: { results: ProductView[]; query: string; highlight: number; ready: boolean; hue: (categoryId: string | null) => number; money: (minor: number) => string; onAdd: (p: ProductView) => void }) {
   const grid = useRef<HTMLDivElement>(null)
   const [inView, setInView] = useState(MAX_TILES)
   const [columns, setColumns] = useState(1)
@@ -609,23 +611,25 @@ const ProductTiles = memo(function ProductTiles({ results, query, highlight, rea
   )
 })
 
-/** One product tile; memoised, so a new list of results re-renders only the tiles that changed. */
-const Tile = memo(function Tile({ product: p, highlighted, hue, money, onAdd }: { product: ProductView; highlighted: boolean; hue: string; money: (minor: number) => string; onAdd: (p: ProductView) => void }) {
+/**
+ * One product tile; memoised, so a new list of results re-renders only the tiles that changed.
+ * Kept light (three elements, its colour by attribute, no transitions on highlight): a keystroke
+ * restyles a screenful of them.
+ */
+const Tile = memo(function Tile({ product: p, highlighted, hue, money, onAdd }: { product: ProductView; highlighted: boolean; hue: number; money: (minor: number) => string; onAdd: (p: ProductView) => void }) {
   return (
     <button
       type="button"
       role="listitem"
-      className={cx('tile', highlighted && 'is-highlighted')}
-      style={{ ['--tile-hue' as string]: hue }}
+      className={highlighted ? 'tile is-highlighted' : 'tile'}
+      data-hue={hue}
       onClick={() => onAdd(p)}
       title={`${p.name} · ${p.sku}${p.barcode ? ` · ${p.barcode}` : ''}`}
     >
       <span className="tile__name">{p.name}</span>
-      <span className="tile__foot">
-        <span className="tile__price">
-          {money(p.priceMinor)}
-          {p.weighed ? <small>/kg</small> : null}
-        </span>
+      <span className="tile__price">
+        {money(p.priceMinor)}
+        {p.weighed ? <small>/kg</small> : null}
         {p.weighed ? <IconScale size={16} /> : null}
       </span>
     </button>

@@ -68,6 +68,23 @@ describe('Catalog.search', () => {
     }
   })
 
+  it('builds its index and lookups in slices (when idle) to the same result, starting again after a change midway', () => {
+    const sliced = catalogOf(list) as unknown as { buildIndex(stop: () => boolean): boolean; buildLookups(stop: () => boolean): boolean; replaceAll(p: ProductView[]): void; upsert(p: ProductView[]): void } & Catalog
+    const whole = catalogOf(list) as unknown as typeof sliced
+    const change = [{ ...list[5], name: 'Midway Melon' }, { ...list[6], active: false }]
+    whole.upsert(change)
+    let slices = 0
+    while (!sliced.buildIndex(() => true)) if (++slices === 1) sliced.upsert(change)
+    expect(slices).toBeGreaterThan(1)
+    for (const q of ['m', 'midway', 'melon', 'choc', list[12].barcode!, 'sku-0000', list[6].sku]) expect(ids(sliced.search(q)), q).toEqual(ids(whole.search(q)))
+    // Lookups after a snapshot: built in slices, a scan in between finishes them itself.
+    const snap = new Catalog() as unknown as typeof sliced
+    snap.replaceAll(list.filter((p) => p.active))
+    expect(snap.buildLookups(() => true)).toBe(false)
+    expect(snap.lookupCode(list[2999].sku)?.id).toBe(list[2999].active ? list[2999].id : undefined)
+    expect(snap.get(list[1].id)?.id).toBe(list[1].id)
+  })
+
   it('puts an exact barcode or SKU first', () => {
     const p = list[12]
     expect(c.search(p.barcode!)[0].id).toBe(p.id)

@@ -6,6 +6,8 @@ import { createStore } from './store'
 
 interface Entry {
   product: ProductView
+  /** Its position in `sorted` as of the last search index built (set by the index build). */
+  pos: number
   /** name, sku and barcode in lower case, for search as you type. */
   haystack: string
   nameLower: string
@@ -81,9 +83,15 @@ function snapshotProducts(body: SnapshotBody): ProductView[] {
 }
 
 /** Runs fn when the browser is idle (after the frames due are painted), within a second at most. */
-function idle(fn: () => void): void {
+function idle(fn: (deadline: IdleDeadline) => void): void {
   if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: 1000 })
-  else setTimeout(fn, 0)
+  else {
+    // No idle callbacks (Node, old browsers): slices of 10 ms.
+    setTimeout(() => {
+      const end = performance.now() + 10
+      fn({ didTimeout: false, timeRemaining: () => Math.max(0, end - performance.now()) })
+    }, 0)
+  }
 }
 
 /** A User Timing mark (DevTools' performance panel, the register bench). */
@@ -129,7 +137,7 @@ function byName(a: Entry, b: Entry): number {
 
 function entryOf(p: ProductView): Entry {
   const nameLower = p.name.toLowerCase()
-  return { product: p, nameLower, haystack: `${nameLower}\u0000${p.sku.toLowerCase()}\u0000${(p.barcode ?? '').toLowerCase()}` }
+  return { product: p, pos: -1, nameLower, haystack: `${nameLower}\u0000${p.sku.toLowerCase()}\u0000${(p.barcode ?? '').toLowerCase()}` }
 }
 
 /** Two lists in name order as one. */
@@ -150,8 +158,6 @@ const SEP = '\u0001'
 
 interface SearchIndex {
   data: number
-  /** Product id → position in `sorted`. */
-  position: Map<string, number>
   /** Every distinct word of the names (split on spaces), sorted by code unit. */
   words: string[]
   /** For words[j]: the products (positions in `sorted`, ascending) whose name starts with it, and those with it later in the name. */
@@ -252,6 +258,10 @@ export class Catalog {
   /** Bumped whenever the products in memory change; the memos below are per data version. */
   private dataVersion = 0
   private index: SearchIndex | null = null
+  /** A search index being built when idle, for data version `data`, up to product `at`. */
+  private indexBuild: { data: number; at: number; byWord: Map<string, { first: number[]; later: number[] }>; starts: Int32Array; parts: string[]; offset: number } | null = null
+  /** The lookup maps being built when idle, from `sorted` as it was, up to entry `at`. */
+  private lookupsBuild: { sorted: readonly Entry[]; at: number; entries: Map<string, Entry>; byCode: Map<string, ProductView> } | null = null
   /** The snapshot the products in memory start from (null: none yet, the next refresh takes one). */
   private snapshot: SnapshotInfo | null = null
   /** Products changed since that snapshot, kept one by one in IndexedDB. */
@@ -309,8 +319,8 @@ export class Catalog {
     const out: ProductView[] = []
     const exact = this.lookupCode(query)
     if (exact) {
-      const i = ix.position.get(exact.id)
-      if (i !== undefined) {
+      const i = this.lookups().entries.get(exact.id)?.pos ?? -1
+      if (i >= 0 && sorted[i]?.product === exact) {
         out.push(exact)
         seen[i] = stamp
       }
@@ -379,16 +389,24 @@ export class Catalog {
   }
 
   private searchIndex(): SearchIndex {
-    if (this.index?.data === this.dataVersion) return this.index
+    if (this.index?.data !== this.dataVersion) this.buildIndex(() => false)
+    return this.index!
+  }
+
+  /**
+   * Builds the search index, or goes on with the one begun for this version; stops (false) when
+   * `stop` says so between slices of products, so that building when idle never holds the page
+   * for long. The index is in place when it returns true.
+   */
+  private buildIndex(stop: () => boolean): boolean {
+    let b = this.indexBuild
+    if (!b || b.data !== this.dataVersion) b = this.indexBuild = { data: this.dataVersion, at: 0, byWord: new Map(), starts: new Int32Array(this.sorted.length), parts: [], offset: 0 }
     const sorted = this.sorted
-    const position = new Map<string, number>()
-    const byWord = new Map<string, { first: number[]; later: number[] }>()
-    const starts = new Int32Array(sorted.length)
-    const parts: string[] = []
-    let offset = 0
-    for (let i = 0; i < sorted.length; i++) {
+    const { byWord, starts, parts } = b
+    while (b.at < sorted.length) {
+      const i = b.at++
       const e = sorted[i]
-      position.set(e.product.id, i)
+      e.pos = i
       const ws = e.nameLower.split(' ')
       for (let k = 0; k < ws.length; k++) {
         const w = ws[k]
@@ -398,14 +416,14 @@ export class Catalog {
         const list = k === 0 ? lists.first : lists.later
         if (list.at(-1) !== i) list.push(i) // a word twice in a name: the product once
       }
-      starts[i] = offset
+      starts[i] = b.offset
       parts.push(e.haystack)
-      offset += e.haystack.length + SEP.length
+      b.offset += e.haystack.length + SEP.length
+      if ((b.at & 2047) === 0 && stop()) return false
     }
     const words = [...byWord.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     this.index = {
       data: this.dataVersion,
-      position,
       words,
       firstOf: words.map((w) => byWord.get(w)!.first),
       laterOf: words.map((w) => byWord.get(w)!.later),
@@ -415,7 +433,8 @@ export class Catalog {
       stamp: 0,
       scan: null,
     }
-    return this.index
+    this.indexBuild = null
+    return true
   }
 
   /** The catalogue as this browser last saw it: the snapshot, then the products changed since. */
@@ -593,34 +612,51 @@ export class Catalog {
   }
 
   private lookups(): { entries: Map<string, Entry>; byCode: Map<string, ProductView> } {
-    if (this.maps) return this.maps
-    const entries = new Map<string, Entry>()
-    const byCode = new Map<string, ProductView>()
-    for (const e of this.sorted) {
+    if (!this.maps) this.buildLookups(() => false)
+    return this.maps!
+  }
+
+  /** Builds the lookup maps, or goes on with those begun; as buildIndex, stops when `stop` says so. */
+  private buildLookups(stop: () => boolean): boolean {
+    if (this.maps) return true
+    let b = this.lookupsBuild
+    if (!b || b.sorted !== this.sorted) b = this.lookupsBuild = { sorted: this.sorted, at: 0, entries: new Map(), byCode: new Map() }
+    const { sorted, entries, byCode } = b
+    while (b.at < sorted.length) {
+      const e = sorted[b.at++]
       entries.set(e.product.id, e)
       addCodes(byCode, e.product)
+      if ((b.at & 2047) === 0 && stop()) return false
     }
     this.maps = { entries, byCode }
-    return this.maps
+    this.lookupsBuild = null
+    return true
   }
 
   private changed(): void {
     this.dataVersion++
     this.index = null
-    // The index is built once per version, soon after the change rather than on the first
-    // keystroke; after the next frame, so the products show first.
+    // The lookup maps and the search index are built soon after the change rather than on the
+    // first scan or keystroke: when the browser is idle (after the products are painted), in
+    // slices of a few milliseconds, so a key pressed meanwhile is handled at once (and finishes
+    // what is left itself if it needs it).
     const version = this.dataVersion
-    idle(() => {
-      if (version !== this.dataVersion) return
-      this.lookups()
-      mark('catalog:lookups-built')
-      idle(() => {
+    const step = (build: (stop: () => boolean) => boolean, done: string, next?: () => void) => {
+      const run = (deadline: IdleDeadline) => {
         if (version !== this.dataVersion) return
-        this.prepareSearch()
-        mark('catalog:search-index-built')
-      })
-    })
+        if (!build(() => deadline.timeRemaining() < 2)) return idle(run)
+        mark(done)
+        next?.()
+      }
+      idle(run)
+    }
+    step(
+      (stop) => this.buildLookups(stop),
+      'catalog:lookups-built',
+      () => step((stop) => this.index?.data === version || this.buildIndex(stop), 'catalog:search-index-built'),
+    )
   }
+
 }
 
 export const catalog = new Catalog()
