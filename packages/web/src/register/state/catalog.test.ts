@@ -69,7 +69,8 @@ describe('Catalog.search', () => {
   })
 
   it('builds its index and lookups in slices (when idle) to the same result, starting again after a change midway', () => {
-    const sliced = catalogOf(list) as unknown as { buildIndex(stop: () => boolean): boolean; buildLookups(stop: () => boolean): boolean; replaceAll(p: ProductView[]): void; upsert(p: ProductView[]): void } & Catalog
+    type Internals = Pick<Catalog, 'search' | 'lookupCode' | 'get'> & { buildIndex(stop: () => boolean): boolean; buildLookups(stop: () => boolean): boolean; replaceAll(p: ProductView[]): void; upsert(p: ProductView[]): void }
+    const sliced = catalogOf(list) as unknown as Internals
     const whole = catalogOf(list) as unknown as typeof sliced
     const change = [{ ...list[5], name: 'Midway Melon' }, { ...list[6], active: false }]
     whole.upsert(change)
