@@ -522,23 +522,27 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
             </div>
           ) : null}
         </div>
-        {!shownQuery ? (
-          <div className="chips" role="tablist" aria-label="Categories">
-            <button type="button" role="tab" aria-selected={category === null} className={cx('chip', category === null && 'is-active')} onClick={() => chooseCategory(null)}>
+        {/* The chips stay in the page while a search shows its head over them (hidden, not
+            removed): typing the first letter or Escape then restyles a few elements instead of
+            removing or creating every chip. */}
+        <div className="catalog__bar">
+          <div className={cx('chips', shownQuery && 'is-covered')} role="tablist" aria-label="Categories" aria-hidden={shownQuery ? true : undefined}>
+            <button type="button" role="tab" aria-selected={category === null} className={cx('chip', category === null && 'is-active')} onClick={() => chooseCategory(null)} tabIndex={shownQuery ? -1 : undefined}>
               All
             </button>
             {categories.map((c) => (
-              <button key={c.id} type="button" role="tab" aria-selected={category === c.id} className={cx('chip', category === c.id && 'is-active')} onClick={() => chooseCategory(c.id)} data-hue={hue(c.id)}>
+              <button key={c.id} type="button" role="tab" aria-selected={category === c.id} className={cx('chip', category === c.id && 'is-active')} onClick={() => chooseCategory(c.id)} data-hue={hue(c.id)} tabIndex={shownQuery ? -1 : undefined}>
                 <span className="chip__dot" />
                 {c.name}
               </button>
             ))}
           </div>
-        ) : (
-          <div className="catalog__results-head">
-            {results.length === 0 ? 'No products match' : `${results.length}${results.length >= 60 ? '+' : ''} ${results.length === 1 ? 'product' : 'products'} · Enter adds the highlighted one`}
-          </div>
-        )}
+          {shownQuery ? (
+            <div className="catalog__results-head">
+              {results.length === 0 ? 'No products match' : `${results.length}${results.length >= 60 ? '+' : ''} ${results.length === 1 ? 'product' : 'products'} · Enter adds the highlighted one`}
+            </div>
+          ) : null}
+        </div>
         <ProductTiles results={results} query={shownQuery} highlight={shownQuery ? highlight : -1} ready={catStatus.ready} hue={hue} money={f.money} onAdd={onAdd} />
       </section>
   )
