@@ -365,7 +365,7 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
   // screenful of light tiles a few, so one frame shows both (a deferred render waited for the
   // echo's frame first and showed the results a frame later).
   const [query, setQueryText] = useState('')
-  const [shownQuery, setSearchQuery] = useState('')
+  const [shownQuery, setShownQuery] = useState('')
   const lastInputAt = useRef(0)
   const searchTimer = useRef<number | undefined>(undefined)
   const [category, setCategory] = useState<string | null>(null)
@@ -384,8 +384,8 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
     const now = performance.now()
     const fast = text !== '' && now - lastInputAt.current < SCANNER_GAP_MS
     lastInputAt.current = now
-    if (fast) searchTimer.current = window.setTimeout(() => setSearchQuery(text), SCANNER_GAP_MS + 10)
-    else setSearchQuery(text)
+    if (fast) searchTimer.current = window.setTimeout(() => setShownQuery(text), SCANNER_GAP_MS + 10)
+    else setShownQuery(text)
   }
   useEffect(() => () => window.clearTimeout(searchTimer.current), [])
 
