@@ -25,7 +25,10 @@ export interface CatalogSnapshot {
   etag: string
   /** The newest updatedAt of any product (active or not) when taken; an incremental refresh continues from it. */
   asOf: string | null
+  /** Active products in it. */
   count: number
+  /** All products of the organisation (active or not) when built: what a request's state is compared with. */
+  total: number
   json: Buffer
   gzip: Buffer
   /** How long the build took (ms): answered as Server-Timing. */
@@ -106,7 +109,7 @@ export class SnapshotCache {
     if (slot.current?.key === key) return slot.current
     const fresh = this.build(orgId, slot, key)
     const stale = slot.current
-    if (stale && stale.count >= this.staleFrom && Math.abs(stale.count - count) <= STALE_COUNT_LIMIT) {
+    if (stale && stale.count >= this.staleFrom && Math.abs(stale.total - count) <= STALE_COUNT_LIMIT) {
       fresh.catch(() => {})
       return stale
     }
@@ -184,7 +187,7 @@ export class SnapshotCache {
 
   private async read(orgId: string, key: string): Promise<CatalogSnapshot> {
     const started = performance.now()
-    const { newest } = await this.state(orgId)
+    const { newest, count: total } = await this.state(orgId)
     const products: { id: string; sku: string; barcode: string | null; name: string; category_id: string | null; price_minor: number; tax_class_id: string; non_earning: number; track_stock: number; weighed: number; updated_at: string }[] = []
     for (let after = ''; ; ) {
       if (this.closed) throw new Error('closed')
@@ -224,6 +227,6 @@ export class SnapshotCache {
     const head = { asOf: newest, count: products.length, columns: SNAPSHOT_COLUMNS, values: { categoryId: categories.list, taxClassId: taxClasses.list } }
     const json = Buffer.from(`${JSON.stringify(head).slice(0, -1)},"rows":[${parts.join(',')}]}`)
     const packed = await gzip(json, { level: 4 })
-    return { key, etag: `"cat-${Buffer.from(key).toString('base64url')}"`, asOf: newest, count: products.length, json, gzip: packed, buildMs: performance.now() - started }
+    return { key, etag: `"cat-${Buffer.from(key).toString('base64url')}"`, asOf: newest, count: products.length, total, json, gzip: packed, buildMs: performance.now() - started }
   }
 }

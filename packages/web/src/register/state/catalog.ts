@@ -383,11 +383,6 @@ export class Catalog {
     return out
   }
 
-  /** Builds the search index ahead of the first keystroke (after a load or refresh). */
-  prepareSearch(): void {
-    this.searchIndex()
-  }
-
   private searchIndex(): SearchIndex {
     if (this.index?.data !== this.dataVersion) this.buildIndex(() => false)
     return this.index!
