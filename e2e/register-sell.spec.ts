@@ -321,3 +321,39 @@ test('a cashier edits lines (quantity, a discount within the limit, a price chan
   expect(sale.lines[0].cartDiscountMinor).toBeGreaterThan(0)
   expect(approvals).toEqual([expect.objectContaining({ actorType: 'staff', actorName: 'Max Manager', targetType: 'sale', details: expect.objectContaining({ priceOverride: true, discountMinor: sale.totals.discountMinor }) })])
 })
+
+test('the product grid: scrolling shows every tile, a new search starts at the top, and arrow keys keep the highlighted tile in view', async ({ page }) => {
+  await setUpTerminal(page, 'Harbour Café', 'Café till 2')
+  await pinLogin(page, '3333')
+  const grid = page.locator('.tiles')
+  const tiles = page.locator('.tile')
+  await expect(tiles.first()).toBeVisible()
+  // All products, scrolled half a screen at a time to the end: the last tile is there, and no
+  // empty row under it (the grid renders the rows in view as they come).
+  const scrolled = await grid.evaluate(async (g) => {
+    for (let i = 0; i < 40 && g.scrollTop + g.clientHeight < g.scrollHeight - 1; i++) {
+      g.scrollBy(0, g.clientHeight / 2)
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    return g.scrollTop
+  })
+  expect(scrolled).toBeGreaterThan(0)
+  await expect(tiles.last()).toBeInViewport()
+  const gapUnderLastTile = () => grid.evaluate((g) => g.getBoundingClientRect().bottom - [...g.querySelectorAll('.tile')].at(-1)!.getBoundingClientRect().bottom)
+  await expect.poll(gapUnderLastTile).toBeLessThan(112)
+  await shot(page, 'register-27-grid-scrolled')
+  // Typing starts a new list: at its top, with the first match highlighted.
+  await page.getByRole('searchbox', { name: /Search products/ }).click()
+  await page.keyboard.type('a')
+  await expect(page.locator('.catalog__results-head')).toContainText('products')
+  await expect.poll(() => grid.evaluate((g) => g.scrollTop)).toBe(0)
+  await expect(tiles.first()).toHaveClass(/is-highlighted/)
+  await expect(tiles.first()).toBeInViewport()
+  // The highlight goes down past the rows in view: the grid follows it; Enter adds that product.
+  for (let i = 0; i < 34; i++) await page.keyboard.press('ArrowDown')
+  await expect(page.locator('.tile.is-highlighted')).toBeInViewport()
+  expect(await grid.evaluate((g) => g.scrollTop)).toBeGreaterThan(0)
+  const name = (await page.locator('.tile.is-highlighted .tile__name').textContent())!
+  await page.keyboard.press('Enter')
+  await expect(page.locator('.line', { hasText: name })).toBeVisible()
+})

@@ -389,10 +389,10 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
   }
   useEffect(() => () => window.clearTimeout(searchTimer.current), [])
 
-  function chooseCategory(id: string | null) {
+  const chooseCategory = useCallback((id: string | null) => {
     setCategory(id)
     setHighlight(0)
-  }
+  }, [])
 
   const hue = useMemo(() => {
     const catIndex = new Map(catalog.categories.map((c, i) => [c.id, i]))
@@ -526,25 +526,37 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
             removed): typing the first letter or Escape then restyles a few elements instead of
             removing or creating every chip. */}
         <div className="catalog__bar">
-          <div className={cx('chips', shownQuery && 'is-covered')} role="tablist" aria-label="Categories" aria-hidden={shownQuery ? true : undefined}>
-            <button type="button" role="tab" aria-selected={category === null} className={cx('chip', category === null && 'is-active')} onClick={() => chooseCategory(null)} tabIndex={shownQuery ? -1 : undefined}>
-              All
-            </button>
-            {categories.map((c) => (
-              <button key={c.id} type="button" role="tab" aria-selected={category === c.id} className={cx('chip', category === c.id && 'is-active')} onClick={() => chooseCategory(c.id)} data-hue={hue(c.id)} tabIndex={shownQuery ? -1 : undefined}>
-                <span className="chip__dot" />
-                {c.name}
-              </button>
-            ))}
-          </div>
+          <CategoryChips categories={categories} category={category} covered={!!shownQuery} hue={hue} onChoose={chooseCategory} />
           {shownQuery ? (
             <div className="catalog__results-head">
               {results.length === 0 ? 'No products match' : `${results.length}${results.length >= 60 ? '+' : ''} ${results.length === 1 ? 'product' : 'products'} · Enter adds the highlighted one`}
             </div>
           ) : null}
         </div>
-        <ProductTiles results={results} query={shownQuery} highlight={shownQuery ? highlight : -1} ready={catStatus.ready} hue={hue} money={f.money} onAdd={onAdd} />
+        <ProductTiles results={results} listKey={`${category ?? ''}\u0000${shownQuery}`} query={shownQuery} highlight={shownQuery ? highlight : -1} ready={catStatus.ready} hue={hue} money={f.money} onAdd={onAdd} />
       </section>
+  )
+})
+
+/**
+ * The category chips; memoised, so a keystroke does not re-render them. While a search shows,
+ * they stay in the page under its head, hidden (so out of the tab order and the accessibility
+ * tree): the first letter and Escape then change one class instead of removing or creating
+ * every chip.
+ */
+const CategoryChips = memo(function CategoryChips({ categories, category, covered, hue, onChoose }: { categories: readonly { id: string; name: string }[]; category: string | null; covered: boolean; hue: (categoryId: string | null) => number; onChoose: (id: string | null) => void }) {
+  return (
+    <div className={cx('chips', covered && 'is-covered')} role="tablist" aria-label="Categories" aria-hidden={covered ? true : undefined}>
+      <button type="button" role="tab" aria-selected={category === null} className={cx('chip', category === null && 'is-active')} onClick={() => onChoose(null)}>
+        All
+      </button>
+      {categories.map((c) => (
+        <button key={c.id} type="button" role="tab" aria-selected={category === c.id} className={cx('chip', category === c.id && 'is-active')} onClick={() => onChoose(c.id)} data-hue={hue(c.id)}>
+          <span className="chip__dot" />
+          {c.name}
+        </button>
+      ))}
+    </div>
   )
 })
 
@@ -553,38 +565,50 @@ const TILE_ROW_PX = 112
 const TILE_MIN_WIDTH_PX = 148
 
 /**
- * How many tiles the grid shows at its scroll position, plus a row below: the tiles to render.
- * MAX_TILES when the grid has no size (not laid out, or a test DOM without layout).
+ * How many tiles the grid shows at its scroll position (a row cut at the bottom counts), plus a
+ * row below when `overscan`: the tiles to render. MAX_TILES when the grid has no size (not laid
+ * out, or a test DOM without layout).
  */
-function tilesInView(el: HTMLElement | null): number {
+function tilesInView(el: HTMLElement | null, overscan: boolean): number {
   if (!el || el.clientHeight <= 0 || el.clientWidth <= 0) return MAX_TILES
   const cs = getComputedStyle(el)
   const gapX = parseFloat(cs.columnGap) || 0
   const gapY = parseFloat(cs.rowGap) || 0
   const tracks = cs.gridTemplateColumns.split(' ').filter((x) => x && x !== 'none').length
   const columns = Math.max(1, tracks || Math.floor((el.clientWidth + gapX) / (TILE_MIN_WIDTH_PX + gapX)))
-  const rows = Math.ceil((el.scrollTop + el.clientHeight) / (TILE_ROW_PX + gapY)) + 1
+  const rows = Math.ceil((el.scrollTop + el.clientHeight) / (TILE_ROW_PX + gapY)) + (overscan ? 1 : 0)
   return Math.min(MAX_TILES, columns * rows)
 }
 
 /**
  * The product tiles: memoised, so typing or a change of the sale re-renders them only when their
- * results change. Only the tiles in view (and a row below) are rendered; a spacer keeps the
- * grid's full height, so scrolling looks the same, and scrolling renders the next rows. A
- * keystroke then restyles and lays out a screenful of tiles, not all 60 or 120.
+ * results change. Only the tiles in view are rendered; a spacer keeps the grid's full height, so
+ * the scroll bar tells how many there are, and scrolling renders the next rows. A keystroke then
+ * restyles and lays out a screenful of tiles, not all 60 or 120. The row below the view (so a
+ * scroll never shows an empty row) is rendered once the grid is scrolled or about to be (wheel,
+ * touch, pointer), not for every keystroke. A new list (another query or category) starts at
+ * its top.
  */
-const ProductTiles = memo(function ProductTiles({ results, query, highlight, ready, hue, money, onAdd }: { results: ProductView[]; query: string; highlight: number; ready: boolean; hue: (categoryId: string | null) => number; money: (minor: number) => string; onAdd: (p: ProductView) => void }) {
+const ProductTiles = memo(function ProductTiles({ results, listKey, query, highlight, ready, hue, money, onAdd }: { results: ProductView[]; listKey: string; query: string; highlight: number; ready: boolean; hue: (categoryId: string | null) => number; money: (minor: number) => string; onAdd: (p: ProductView) => void }) {
   const grid = useRef<HTMLDivElement>(null)
   const [inView, setInView] = useState(MAX_TILES)
   const [columns, setColumns] = useState(1)
+  /** The grid is scrolled, or a wheel, touch or pointer is on it: render the row below too. */
+  const moving = useRef(false)
   const measure = useCallback(() => {
     const el = grid.current
-    setInView(tilesInView(el))
+    if (el && el.scrollTop > 0) moving.current = true
+    setInView(tilesInView(el, moving.current))
     if (el && el.clientWidth > 0) {
       const tracks = getComputedStyle(el).gridTemplateColumns.split(' ').filter((x) => x && x !== 'none').length
       setColumns(Math.max(1, tracks))
     }
   }, [])
+  const aboutToScroll = useCallback(() => {
+    if (moving.current) return
+    moving.current = true
+    measure()
+  }, [measure])
   useLayoutEffect(() => {
     measure()
     const el = grid.current
@@ -593,12 +617,26 @@ const ProductTiles = memo(function ProductTiles({ results, query, highlight, rea
     ro.observe(el)
     return () => ro.disconnect()
   }, [measure])
+  const shownKey = useRef(listKey)
+  useLayoutEffect(() => {
+    if (shownKey.current === listKey) return
+    shownKey.current = listKey
+    if (!moving.current) return
+    moving.current = false
+    if (grid.current) grid.current.scrollTop = 0
+    measure()
+  }, [listKey, measure])
+  // Arrow keys move the highlight: the highlighted tile stays in view.
+  useEffect(() => {
+    if (highlight <= 0) return
+    grid.current?.children[highlight]?.scrollIntoView({ block: 'nearest' })
+  }, [highlight])
   const total = Math.min(results.length, MAX_TILES)
   // The highlighted tile (arrow keys) is always rendered.
   const shown = Math.min(total, Math.max(inView, highlight + 1))
   const restRows = Math.ceil(total / columns) - Math.ceil(shown / columns)
   return (
-    <div className="tiles" role="list" ref={grid} onScroll={measure}>
+    <div className="tiles" role="list" ref={grid} onScroll={measure} onWheel={aboutToScroll} onTouchStart={aboutToScroll} onPointerDown={aboutToScroll}>
       {!ready && results.length === 0 ? (
         <EmptyState title="Loading the catalogue…" />
       ) : results.length === 0 ? (
