@@ -261,23 +261,31 @@ const PAGE_SCRIPT = String.raw`(() => {
   // React commits, counted through the DevTools hook React looks for at start (production builds too).
   B.commits = [];
   if (!window.__REACT_DEVTOOLS_GLOBAL_HOOK__) window.__REACT_DEVTOOLS_GLOBAL_HOOK__ = { supportsFiber: true, renderers: new Map(), inject() { return 1 }, checkDCE() {}, onScheduleFiberRoot() {}, onCommitFiberRoot() { B.commits.push(performance.now()) }, onCommitFiberUnmount() {}, onPostCommitFiberRoot() {} };
-  const afterPaint = (cb) => requestAnimationFrame(() => { const ch = new MessageChannel(); ch.port1.onmessage = () => cb(performance.now()); ch.port2.postMessage(0) });
+  // The instrument keeps off the page's main thread as far as it can: one message channel for
+  // every "after this task" (a new MessageChannel per call cost the page ~0.5 ms a keystroke),
+  // one animation frame callback per frame, and no polling while a keystroke is handled.
+  const tasks = [];
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => { const now = performance.now(); for (const cb of tasks.splice(0)) cb(now) };
+  /** cb(time) in a task after the current one (its handlers, React's synchronous render and commit). */
+  const afterTask = (cb) => { if (tasks.push(cb) === 1) channel.port2.postMessage(0) };
+  const frames = [];
+  /** cb(time) after the next frame: its requestAnimationFrame, then a task (style, layout and paint done). */
+  const afterPaint = (cb) => { if (frames.push(cb) === 1) requestAnimationFrame(() => { const cbs = frames.splice(0); afterTask((now) => { for (const f of cbs) f(now) }) }) };
   try { new PerformanceObserver((l) => { for (const e of l.getEntries()) B.longTasks.push([e.startTime, e.duration]) }).observe({ type: 'longtask', buffered: true }) } catch {}
   const want = { setup: '.setup', pinPad: '[role="group"][aria-label="PIN pad"] button', search: 'input[type="search"]', tile: '.tile' };
   const inMain = (n) => { const el = n && (n.nodeType === 1 ? n : n.parentElement); return !!(el && el.closest && el.closest('.register__main')) };
   const lines = () => document.querySelectorAll('.order__lines [role="listitem"]').length;
   const mo = new MutationObserver((records) => {
     const now = performance.now();
-    for (const k in want) if (!(k in B.marks) && document.querySelector(want[k])) { B.marks[k] = now; afterPaint((t) => { B.marks[k + 'Painted'] = t }) }
+    if (!B.armed && !B.scan) for (const k in want) if (!(k in B.marks) && document.querySelector(want[k])) { B.marks[k] = now; afterPaint((t) => { B.marks[k + 'Painted'] = t }) }
     if (B.armed && records.some((r) => inMain(r.target))) { B.lastMut = now; afterPaint((t) => { if (t > B.lastMutFrame) B.lastMutFrame = t }) }
     const s = B.scan;
-    if (s && s.enter && !s.line && lines() >= s.expect) { s.line = now; afterPaint((t) => { s.lineFrame = t }) }
+    if (s && s.enter && !s.line && lines() >= s.expect) { s.line = now; afterPaint((t) => { s.lineFrame = t; if (s.done) s.done() }) }
   });
   const observe = () => mo.observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true });
   if (document.documentElement) observe(); else document.addEventListener('readystatechange', observe, { once: true });
   addEventListener('click', () => B.clicks.push(performance.now()), true);
-  // The end of an event's task (its handlers and React's synchronous render): the next task.
-  const afterTask = (cb) => { const ch = new MessageChannel(); ch.port1.onmessage = () => cb(performance.now()); ch.port2.postMessage(0) };
   addEventListener('keydown', (e) => {
     const s = B.scan;
     if (s) { if (!s.first) s.first = e.timeStamp; if (e.key === 'Enter') { s.enter = e.timeStamp; afterTask((t) => { s.processed = t }) } }
@@ -293,19 +301,20 @@ const PAGE_SCRIPT = String.raw`(() => {
     const check = () => {
       const now = performance.now();
       if (now - t > 30000) return resolve({ start: B.t0, dom: NaN, end: NaN });
-      if (B.keyFrame && B.processed && (!B.lastMut || B.lastMutFrame) && now - Math.max(B.lastMut, B.t0) >= quietMs) resolve({ start: B.t0, dom: Math.max(B.processed, B.lastMut), end: Math.max(B.keyFrame, B.lastMutFrame) });
-      else setTimeout(check, 5);
+      const quietAt = Math.max(B.lastMut, B.t0) + quietMs;
+      if (B.keyFrame && B.processed && (!B.lastMut || B.lastMutFrame) && now >= quietAt) resolve({ start: B.t0, dom: Math.max(B.processed, B.lastMut), end: Math.max(B.keyFrame, B.lastMutFrame) });
+      // first look when the page should be quiet: no timer runs while the keystroke is handled
+      else setTimeout(check, Math.max(5, quietAt - now));
     };
-    check();
+    setTimeout(check, Math.max(5, B.t0 + quietMs - t));
   });
   B.armScan = (expect) => { B.scan = { expect, first: 0, enter: 0, processed: 0, line: 0, lineFrame: 0 } };
-  B.waitScan = (limit) => new Promise((resolve) => {
-    const t = performance.now();
-    const check = () => {
-      const s = B.scan;
-      if (s.lineFrame || performance.now() - t > limit) { B.scan = null; resolve(s) } else setTimeout(check, 2);
-    };
-    check();
+  /** The scan's times once its line is painted (or after limitMs); no polling meanwhile. */
+  B.waitScan = (limitMs) => new Promise((resolve) => {
+    const s = B.scan;
+    const finish = () => { clearTimeout(timer); if (B.scan === s) B.scan = null; resolve({ first: s.first, enter: s.enter, processed: s.processed, line: s.line, lineFrame: s.lineFrame }) };
+    const timer = setTimeout(finish, limitMs);
+    if (s.lineFrame) finish(); else s.done = finish;
   });
   B.lines = lines;
 })()`
