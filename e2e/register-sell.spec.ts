@@ -49,7 +49,7 @@ test('a cashier sells to a member with a scanner, search and cash; the server re
 
   // Search as you type, then tap the tile.
   await page.getByRole('searchbox', { name: /Search products/ }).fill('house blend')
-  await page.locator('.tile', { hasText: 'House blend 250 g' }).first().click()
+  await page.locator('.result', { hasText: 'House blend 250 g' }).first().click()
   await expect(page.locator('.line', { hasText: 'House blend 250 g' })).toBeVisible()
   await page.getByRole('button', { name: /One more House blend/ }).click()
   await expect(page.locator('.line', { hasText: 'House blend 250 g' })).toContainText('2 ×')
@@ -322,7 +322,7 @@ test('a cashier edits lines (quantity, a discount within the limit, a price chan
   expect(approvals).toEqual([expect.objectContaining({ actorType: 'staff', actorName: 'Max Manager', targetType: 'sale', details: expect.objectContaining({ priceOverride: true, discountMinor: sale.totals.discountMinor }) })])
 })
 
-test('the product grid: scrolling shows every tile, a new search starts at the top, and arrow keys keep the highlighted tile in view', async ({ page }) => {
+test('the product grid and the search rows: scrolling shows every tile, a search starts at its top, arrow keys keep the highlighted row in view, Escape goes back to the tiles where they were', async ({ page }) => {
   await setUpTerminal(page, 'Harbour Café', 'Café till 2')
   await pinLogin(page, '3333')
   const grid = page.locator('.tiles')
@@ -342,18 +342,44 @@ test('the product grid: scrolling shows every tile, a new search starts at the t
   const gapUnderLastTile = () => grid.evaluate((g) => g.getBoundingClientRect().bottom - [...g.querySelectorAll('.tile')].at(-1)!.getBoundingClientRect().bottom)
   await expect.poll(gapUnderLastTile).toBeLessThan(112)
   await shot(page, 'register-27-grid-scrolled')
-  // Typing starts a new list: at its top, with the first match highlighted.
-  await page.getByRole('searchbox', { name: /Search products/ }).click()
+  // A search shows its rows over the tiles, from the top, the first one highlighted, with the
+  // SKU and barcode of each product.
+  const search = page.getByRole('searchbox', { name: /Search products/ })
+  const list = page.locator('.results')
+  const rows = list.locator('.result')
+  await search.click()
   await page.keyboard.type('a')
-  await expect(page.locator('.catalog__results-head')).toContainText('products')
-  await expect.poll(() => grid.evaluate((g) => g.scrollTop)).toBe(0)
-  await expect(tiles.first()).toHaveClass(/is-highlighted/)
-  await expect(tiles.first()).toBeInViewport()
-  // The highlight goes down past the rows in view: the grid follows it; Enter adds that product.
-  for (let i = 0; i < 34; i++) await page.keyboard.press('ArrowDown')
-  await expect(page.locator('.tile.is-highlighted')).toBeInViewport()
-  expect(await grid.evaluate((g) => g.scrollTop)).toBeGreaterThan(0)
-  const name = (await page.locator('.tile.is-highlighted .tile__name').textContent())!
+  await expect(page.locator('.catalog__results-head')).toContainText('60+ products')
+  await expect(rows.first()).toHaveClass(/is-highlighted/)
+  await expect(rows.first()).toBeInViewport()
+  await expect(tiles.first()).not.toBeVisible()
+  await page.keyboard.type('meric')
+  await expect(rows.first()).toContainText('Americano')
+  await expect(rows.first().locator('.result__codes')).toHaveText(/^\S+ · \d{8,14}$/)
+  // Weighed products say so in their row.
+  await search.fill('appl')
+  await expect(rows.filter({ hasText: 'Apples (per kg)' })).toContainText('/kg')
+  await shot(page, 'register-28-search-rows')
+  // The highlight goes down past the rows in view: the list follows it; Enter adds that product.
+  await search.fill('')
+  await page.keyboard.type('e')
+  for (let i = 0; i < 30; i++) await page.keyboard.press('ArrowDown')
+  await expect(list.locator('.result.is-highlighted')).toBeInViewport()
+  expect(await list.evaluate((g) => g.scrollTop)).toBeGreaterThan(0)
+  const name = (await list.locator('.result.is-highlighted .result__name').textContent())!
   await page.keyboard.press('Enter')
   await expect(page.locator('.line', { hasText: name })).toBeVisible()
+  // The field is empty again: the tiles are back, scrolled where they were.
+  await expect(tiles.last()).toBeInViewport()
+  expect(await grid.evaluate((g) => g.scrollTop)).toBe(scrolled)
+  // The next search starts at its top again.
+  await search.click()
+  await page.keyboard.type('e')
+  await expect(rows.first()).toHaveClass(/is-highlighted/)
+  expect(await list.evaluate((g) => g.scrollTop)).toBe(0)
+  // Another category starts at its top.
+  await page.keyboard.press('Escape')
+  await page.getByRole('tab', { name: 'Coffee', exact: true }).click()
+  await expect.poll(() => grid.evaluate((g) => g.scrollTop)).toBe(0)
+  await expect(tiles.first()).toBeInViewport()
 })

@@ -149,17 +149,17 @@ function SyncDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
 
 const SHORTCUTS: [string, string][] = [
   ['F2 or type anywhere', 'Search products / scan'],
-  ['Enter', 'Add the first match or the scanned code'],
+  ['Enter', 'Add the highlighted match or the scanned code'],
   ['F4', 'Find or enrol a member'],
   ['F6', 'Discount on the whole sale'],
   ['F8', 'Park the sale'],
   ['F9', 'Parked sales'],
   ['F12 or Ctrl+Enter', 'Pay'],
-  ['↑ ↓', 'Select a line'],
+  ['↑ ↓', 'Move through the matches of a search; otherwise select a line'],
   ['+ −', 'Change the quantity of the selected line'],
   ['Delete', 'Remove the selected line'],
   ['Ctrl+L', 'Lock / switch cashier'],
-  ['Esc', 'Close a dialog, back'],
+  ['Esc', 'Clear the search, close a dialog, back'],
   ['F1', 'These shortcuts'],
 ]
 

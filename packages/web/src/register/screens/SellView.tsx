@@ -374,7 +374,19 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
 
   // catalogue view (catStatus.version: the catalogue changed, so chips and results are re-read)
   const categories = catalog.nonEmptyCategories() // memoised in the catalogue, per version
-  const results = useMemo(() => (shownQuery.trim() ? catalog.search(shownQuery) : catalog.inCategory(category, MAX_TILES)), [shownQuery, category, catStatus.version])
+  // The category's tiles stay as they are while a search shows its rows over them (see ProductList).
+  const searching = shownQuery.trim() !== ''
+  const tiles = useMemo(() => catalog.inCategory(category, MAX_TILES), [category, catStatus.version])
+  // The search rows keep the last search's products while the tiles show (covered, so not laid
+  // out or painted), and start with the first tiles: the first letter of a search then updates
+  // rows already in the page instead of creating them.
+  const lastFound = useRef<ProductView[]>(NONE)
+  const found = useMemo(() => {
+    if (searching) lastFound.current = catalog.search(shownQuery)
+    else if (lastFound.current.length === 0) lastFound.current = tiles
+    return lastFound.current
+  }, [searching, shownQuery, tiles])
+  const results = searching ? found : tiles
 
   /** Sets the search text; the highlight goes back to the first result in the same update. */
   function setQuery(text: string) {
@@ -526,14 +538,17 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
             removed): typing the first letter or Escape then restyles a few elements instead of
             removing or creating every chip. */}
         <div className="catalog__bar">
-          <CategoryChips categories={categories} category={category} covered={!!shownQuery} hue={hue} onChoose={chooseCategory} />
-          {shownQuery ? (
+          <CategoryChips categories={categories} category={category} covered={searching} hue={hue} onChoose={chooseCategory} />
+          {searching ? (
             <div className="catalog__results-head">
               {results.length === 0 ? 'No products match' : `${results.length}${results.length >= 60 ? '+' : ''} ${results.length === 1 ? 'product' : 'products'} · Enter adds the highlighted one`}
             </div>
           ) : null}
         </div>
-        <ProductTiles results={results} listKey={`${category ?? ''}\u0000${shownQuery}`} query={shownQuery} highlight={shownQuery ? highlight : -1} ready={catStatus.ready} hue={hue} money={f.money} onAdd={onAdd} />
+        <div className="catalog__body">
+          <ProductList kind="tiles" results={tiles} listKey={category ?? ''} covered={searching} highlight={-1} ready={catStatus.ready} hue={hue} money={f.money} onAdd={onAdd} />
+          <ProductList kind="rows" results={found} listKey={shownQuery} covered={!searching} highlight={highlight} ready={catStatus.ready} hue={hue} money={f.money} onAdd={onAdd} />
+        </div>
       </section>
   )
 })
@@ -563,42 +578,49 @@ const CategoryChips = memo(function CategoryChips({ categories, category, covere
 /** The tiles' grid (register.css, .tiles): rows of 112 px, columns at least 148 px wide. */
 const TILE_ROW_PX = 112
 const TILE_MIN_WIDTH_PX = 148
+const NONE: ProductView[] = []
 
 /**
- * How many tiles the grid shows at its scroll position (a row cut at the bottom counts), plus a
- * row below when `overscan`: the tiles to render. MAX_TILES when the grid has no size (not laid
- * out, or a test DOM without layout).
+ * How many items a list shows at its scroll position (a row cut at the bottom counts), plus a
+ * row below when `overscan`: the items to render. Columns and row height come from the list's
+ * CSS grid (tiles: several columns; search rows: one). MAX_TILES when the list has no size (not
+ * laid out, or a test DOM without layout).
  */
-function tilesInView(el: HTMLElement | null, overscan: boolean): number {
+function itemsInView(el: HTMLElement | null, overscan: boolean): number {
   if (!el || el.clientHeight <= 0 || el.clientWidth <= 0) return MAX_TILES
   const cs = getComputedStyle(el)
   const gapX = parseFloat(cs.columnGap) || 0
   const gapY = parseFloat(cs.rowGap) || 0
+  const rowPx = parseFloat(cs.gridAutoRows) || TILE_ROW_PX
   const tracks = cs.gridTemplateColumns.split(' ').filter((x) => x && x !== 'none').length
   const columns = Math.max(1, tracks || Math.floor((el.clientWidth + gapX) / (TILE_MIN_WIDTH_PX + gapX)))
-  const rows = Math.ceil((el.scrollTop + el.clientHeight) / (TILE_ROW_PX + gapY)) + (overscan ? 1 : 0)
+  const rows = Math.ceil((el.scrollTop + el.clientHeight) / (rowPx + gapY)) + (overscan ? 1 : 0)
   return Math.min(MAX_TILES, columns * rows)
 }
 
 /**
- * The product tiles: memoised, so typing or a change of the sale re-renders them only when their
- * results change. Only the tiles in view are rendered; a spacer keeps the grid's full height, so
- * the scroll bar tells how many there are, and scrolling renders the next rows. A keystroke then
- * restyles and lays out a screenful of tiles, not all 60 or 120. The row below the view (so a
- * scroll never shows an empty row) is rendered once the grid is scrolled or about to be (wheel,
+ * The products of the catalogue side: a category's tiles, or a search's rows. Both lists stay in
+ * the page, one over the other; the one not shown is `covered` (register.css: content-visibility
+ * hidden on its pane), which keeps its rendering and scroll position as they are. So the first
+ * letter of a search lays out a screenful of one-line rows and leaves the tiles alone, and
+ * Escape shows the tiles again, where they were, without laying them out anew.
+ * Memoised, so typing or a change of the sale re-renders a list only when its own results change.
+ * Only the items in view are rendered; a spacer keeps the list's full height, so the scroll bar
+ * tells how many there are, and scrolling renders the next rows. The row below the view (so a
+ * scroll never shows an empty row) is rendered once the list is scrolled or about to be (wheel,
  * touch, pointer), not for every keystroke. A new list (another query or category) starts at
  * its top.
  */
-const ProductTiles = memo(function ProductTiles({ results, listKey, query, highlight, ready, hue, money, onAdd }: { results: ProductView[]; listKey: string; query: string; highlight: number; ready: boolean; hue: (categoryId: string | null) => number; money: (minor: number) => string; onAdd: (p: ProductView) => void }) {
-  const grid = useRef<HTMLDivElement>(null)
+const ProductList = memo(function ProductList({ kind, results, listKey, covered, highlight, ready, hue, money, onAdd }: { kind: 'tiles' | 'rows'; results: ProductView[]; listKey: string; covered: boolean; highlight: number; ready: boolean; hue: (categoryId: string | null) => number; money: (minor: number) => string; onAdd: (p: ProductView) => void }) {
+  const list = useRef<HTMLDivElement>(null)
   const [inView, setInView] = useState(MAX_TILES)
   const [columns, setColumns] = useState(1)
-  /** The grid is scrolled, or a wheel, touch or pointer is on it: render the row below too. */
+  /** The list is scrolled, or a wheel, touch or pointer is on it: render the row below too. */
   const moving = useRef(false)
   const measure = useCallback(() => {
-    const el = grid.current
+    const el = list.current
     if (el && el.scrollTop > 0) moving.current = true
-    setInView(tilesInView(el, moving.current))
+    setInView(itemsInView(el, moving.current))
     if (el && el.clientWidth > 0) {
       const tracks = getComputedStyle(el).gridTemplateColumns.split(' ').filter((x) => x && x !== 'none').length
       setColumns(Math.max(1, tracks))
@@ -611,7 +633,7 @@ const ProductTiles = memo(function ProductTiles({ results, listKey, query, highl
   }, [measure])
   useLayoutEffect(() => {
     measure()
-    const el = grid.current
+    const el = list.current
     if (!el || typeof ResizeObserver === 'undefined') return
     const ro = new ResizeObserver(() => measure())
     ro.observe(el)
@@ -623,32 +645,36 @@ const ProductTiles = memo(function ProductTiles({ results, listKey, query, highl
     shownKey.current = listKey
     if (!moving.current) return
     moving.current = false
-    if (grid.current) grid.current.scrollTop = 0
+    if (list.current) list.current.scrollTop = 0
     measure()
   }, [listKey, measure])
-  // Arrow keys move the highlight: the highlighted tile stays in view.
+  // Arrow keys move the highlight: the highlighted item stays in view.
   useEffect(() => {
     if (highlight <= 0) return
-    grid.current?.children[highlight]?.scrollIntoView({ block: 'nearest' })
+    list.current?.children[highlight]?.scrollIntoView({ block: 'nearest' })
   }, [highlight])
   const total = Math.min(results.length, MAX_TILES)
-  // The highlighted tile (arrow keys) is always rendered.
+  // The highlighted item (arrow keys) is always rendered.
   const shown = Math.min(total, Math.max(inView, highlight + 1))
   const restRows = Math.ceil(total / columns) - Math.ceil(shown / columns)
+  const Item = kind === 'tiles' ? Tile : ResultRow
   return (
-    <div className="tiles" role="list" ref={grid} onScroll={measure} onWheel={aboutToScroll} onTouchStart={aboutToScroll} onPointerDown={aboutToScroll}>
-      {!ready && results.length === 0 ? (
-        <EmptyState title="Loading the catalogue…" />
-      ) : results.length === 0 ? (
-        <EmptyState icon={<IconSearch />} title="No products here">
-          {query ? 'Try part of the name, the SKU or the barcode.' : 'This category is empty.'}
-        </EmptyState>
-      ) : (
-        // Keyed by slot, not by product: a keystroke that changes the results updates the tiles
-        // already there (text, title, hue) instead of removing every tile and creating new ones.
-        results.slice(0, shown).map((p, i) => <Tile key={i} product={p} highlighted={i === highlight} hue={hue(p.categoryId)} money={money} onAdd={onAdd} />)
-      )}
-      {restRows > 0 ? <div className="tiles__rest" aria-hidden="true" style={{ gridColumn: '1 / -1', gridRow: `span ${restRows}` }} /> : null}
+    <div className={cx('catalog__pane', covered && 'is-covered')} aria-hidden={covered ? true : undefined}>
+      <div className={kind === 'tiles' ? 'tiles' : 'results'} role="list" aria-label={kind === 'tiles' ? 'Products' : 'Search results'} ref={list} onScroll={measure} onWheel={aboutToScroll} onTouchStart={aboutToScroll} onPointerDown={aboutToScroll}>
+        {covered ? null : !ready && results.length === 0 ? (
+          <EmptyState title="Loading the catalogue…" />
+        ) : results.length === 0 ? (
+          <EmptyState icon={<IconSearch />} title="No products here">
+            {kind === 'rows' ? 'Try part of the name, the SKU or the barcode.' : 'This category is empty.'}
+          </EmptyState>
+        ) : null}
+        {
+          // Keyed by slot, not by product: a keystroke that changes the results updates the items
+          // already there (text, title, hue) instead of removing every item and creating new ones.
+          results.slice(0, shown).map((p, i) => <Item key={i} product={p} highlighted={i === highlight} hue={hue(p.categoryId)} money={money} onAdd={onAdd} />)
+        }
+        {restRows > 0 ? <div className="tiles__rest" aria-hidden="true" style={{ gridColumn: '1 / -1', gridRow: `span ${restRows}` }} /> : null}
+      </div>
     </div>
   )
 })
@@ -663,13 +689,34 @@ const Tile = memo(function Tile({ product: p, highlighted, hue, money, onAdd }: 
     <button
       type="button"
       role="listitem"
-      className={highlighted ? 'tile is-highlighted' : 'tile'}
+      className={highlighted ? 'tile hued is-highlighted' : 'tile hued'}
       data-hue={hue}
       onClick={() => onAdd(p)}
       title={`${p.name} · ${p.sku}${p.barcode ? ` · ${p.barcode}` : ''}`}
     >
       <span className="tile__name">{p.name}</span>
       <span className="tile__price">
+        {money(p.priceMinor)}
+        {p.weighed ? <small>/kg</small> : null}
+        {p.weighed ? <IconScale size={16} /> : null}
+      </span>
+    </button>
+  )
+})
+
+/**
+ * One search result: a row with the name on one line, what else it can be found by (SKU,
+ * barcode) under it, and the price. One line of name per row keeps a keystroke's layout small,
+ * and the SKU and barcode tell apart products with the same name.
+ */
+const ResultRow = memo(function ResultRow({ product: p, highlighted, hue, money, onAdd }: { product: ProductView; highlighted: boolean; hue: number; money: (minor: number) => string; onAdd: (p: ProductView) => void }) {
+  return (
+    <button type="button" role="listitem" className={highlighted ? 'result hued is-highlighted' : 'result hued'} data-hue={hue} onClick={() => onAdd(p)} title={p.name}>
+      <span className="result__text">
+        <span className="result__name">{p.name}</span>
+        <span className="result__codes">{p.barcode ? `${p.sku} · ${p.barcode}` : p.sku}</span>
+      </span>
+      <span className="result__price">
         {money(p.priceMinor)}
         {p.weighed ? <small>/kg</small> : null}
         {p.weighed ? <IconScale size={16} /> : null}
