@@ -1,7 +1,7 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type RefObject } from 'react'
 import { isPatronError, type EarnResult, type PricedSale } from '@patron/core'
 import type { ProductView } from '../../api/types'
-import { Button, Dialog, IconButton, EmptyState, IconSearch, IconScan, IconX, IconTrash, IconPercent, IconPause, IconUserPlus, IconDrawer, IconMinus, IconPlus, IconTag, IconScale, useToast, beep, cx, Kbd } from '../../ui'
+import { Button, Dialog, IconButton, EmptyState, IconSearch, IconScan, IconX, IconTrash, IconPercent, IconPause, IconUserPlus, IconDrawer, IconMinus, IconPlus, IconTag, IconScale, useToast, beep, warmUpSound, cx, Kbd } from '../../ui'
 import { useFormat, quantityText } from '../format'
 import { useShortcuts, ScanDetector, isEditable } from '../hooks/useShortcuts'
 import { catalog } from '../state/catalog'
@@ -81,6 +81,12 @@ export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { o
     if (!selected && cart.lines.length > 0) return
     if (selected && !cart.lines.some((l) => l.key === selected)) setSelected(cart.lines.at(-1)?.key ?? null)
   }, [cart.lines, selected])
+
+  // The scan beep's audio device is opened when idle, not in the first scan's keystroke.
+  useEffect(() => {
+    const timer = window.setTimeout(warmUpSound, 1000)
+    return () => window.clearTimeout(timer)
+  }, [])
 
   function setCart(next: Cart) {
     cartStore.set(next)
