@@ -73,9 +73,26 @@ export function quantityText(quantity: number, weighed: boolean): string {
   return weighed ? `${(quantity / 1000).toFixed(3)} kg` : String(quantity)
 }
 
+/**
+ * One Intl.DateTimeFormat per locale, time zone and style, made once: making one costs more
+ * than formatting with it (~0.2 ms), and a list of parked sales formats a time per row on every
+ * render of the sale.
+ */
+const dateFormats = new Map<string, Intl.DateTimeFormat>()
+function dateFormat(locale: string, timeZone: string | undefined, style: 'time' | 'date' | 'dateTime'): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone ?? ''}|${style}`
+  let f = dateFormats.get(key)
+  if (!f) {
+    const options: Intl.DateTimeFormatOptions = style === 'time' ? { hour: '2-digit', minute: '2-digit' } : style === 'date' ? { dateStyle: 'medium' } : { dateStyle: 'medium', timeStyle: 'short' }
+    f = new Intl.DateTimeFormat(locale, { ...options, timeZone })
+    dateFormats.set(key, f)
+  }
+  return f
+}
+
 export function timeText(iso: string, locale: string, timeZone?: string): string {
   try {
-    return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone }).format(new Date(iso))
+    return dateFormat(locale, timeZone, 'time').format(new Date(iso))
   } catch {
     return iso.slice(11, 16)
   }
@@ -83,7 +100,7 @@ export function timeText(iso: string, locale: string, timeZone?: string): string
 
 export function dateText(iso: string, locale: string, timeZone?: string): string {
   try {
-    return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone }).format(new Date(iso))
+    return dateFormat(locale, timeZone, 'date').format(new Date(iso))
   } catch {
     return iso.slice(0, 10)
   }
@@ -91,7 +108,7 @@ export function dateText(iso: string, locale: string, timeZone?: string): string
 
 export function dateTimeText(iso: string, locale: string, timeZone?: string): string {
   try {
-    return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso))
+    return dateFormat(locale, timeZone, 'dateTime').format(new Date(iso))
   } catch {
     return iso
   }

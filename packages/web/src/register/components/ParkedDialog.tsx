@@ -28,6 +28,8 @@ export function ParkedDialog({ open, onClose, onResumed }: { open: boolean; onCl
     onClose()
     onResumed()
   }
+  // Closed: nothing to build (the sale re-renders this on every change of the cart).
+  if (!open) return null
   return (
     <Dialog open={open} onClose={onClose} title="Parked sales" description="Carts put aside to serve someone else. Resume one to finish it." size="md">
       {list.length === 0 ? (

@@ -522,15 +522,16 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
               autoComplete="off"
               spellCheck={false}
             />
-            {query ? (
-              <button type="button" className="searchbox__clear" onClick={() => setQuery('')} aria-label="Clear search">
+            {/* Both stay in the page, one hidden (register.css): the first key and the clearing
+                of every search and scan change a class, not the elements. */}
+            <span className={cx('searchbox__end', query && 'has-text')}>
+              <button type="button" className="searchbox__clear" onClick={() => setQuery('')} aria-label="Clear search" aria-hidden={query ? undefined : true}>
                 <IconX size={18} />
               </button>
-            ) : (
-              <span className="searchbox__hint">
+              <span className="searchbox__hint" aria-hidden={query ? true : undefined}>
                 <IconScan size={18} /> <Kbd>F2</Kbd>
               </span>
-            )}
+            </span>
           </div>
           {scanError ? (
             <div className="scan-error" role="alert">
@@ -545,11 +546,9 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
             removing or creating every chip. */}
         <div className="catalog__bar">
           <CategoryChips categories={categories} category={category} covered={searching} hue={hue} onChoose={chooseCategory} />
-          {searching ? (
-            <div className="catalog__results-head">
-              {results.length === 0 ? 'No products match' : `${results.length}${results.length >= 60 ? '+' : ''} ${results.length === 1 ? 'product' : 'products'} · Enter adds the highlighted one`}
-            </div>
-          ) : null}
+          <div className={cx('catalog__results-head', searching && 'is-shown')} aria-hidden={searching ? undefined : true}>
+            {!searching ? null : results.length === 0 ? 'No products match' : `${results.length}${results.length >= 60 ? '+' : ''} ${results.length === 1 ? 'product' : 'products'} · Enter adds the highlighted one`}
+          </div>
         </div>
         <div className="catalog__body">
           <ProductList kind="tiles" results={tiles} listKey={category ?? ''} covered={searching} highlight={-1} ready={catStatus.ready} hue={hue} money={f.money} onAdd={onAdd} />
