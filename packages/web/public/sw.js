@@ -14,8 +14,7 @@ self.addEventListener('install', (event) => {
       if (res.ok) {
         const html = await res.clone().text()
         await cache.put(SHELL, res)
-        const assets = [...new Set([...html.matchAll(/\/register\/assets\/[^"']+/g)].map((m) => m[0]))]
-        await cache.addAll(assets)
+        await keepAssets(cache, html)
       }
       await self.skipWaiting()
     })(),
@@ -41,6 +40,7 @@ self.addEventListener('fetch', (event) => {
   }
   if (event.request.mode === 'navigate' || url.pathname === SHELL || url.pathname === `${SHELL}index.html`) {
     // The page: the network first (a new build is picked up at once), the cached copy offline.
+    // A new build's assets, the chunks loaded later included, are kept once the page is served.
     event.respondWith(
       (async () => {
         const cache = await caches.open(CACHE)
@@ -49,7 +49,7 @@ self.addEventListener('fetch', (event) => {
           if (res.ok) {
             const html = await res.clone().text()
             await cache.put(SHELL, res.clone())
-            await prune(cache, html)
+            event.waitUntil(keepAssets(cache, html).then((used) => prune(cache, used)).catch(() => {}))
           }
           return res
         } catch (e) {
@@ -62,9 +62,37 @@ self.addEventListener('fetch', (event) => {
   }
 })
 
-/** Drops cached assets the current page no longer refers to (older builds). */
-async function prune(cache, html) {
-  const used = new Set([...html.matchAll(/\/register\/assets\/[^"']+/g)].map((m) => m[0]))
+/**
+ * Puts every asset of the page in the cache: those the page names, and the chunks the app loads
+ * later (the register behind the PIN pad, the receipt printer, the camera scanner), which its
+ * scripts name in turn (Vite lists them as "assets/<name>-<hash>.js"). Returns their paths.
+ */
+async function keepAssets(cache, html) {
+  const found = new Set([...html.matchAll(/\/register\/assets\/[^"'`?#\s]+/g)].map((m) => m[0]))
+  const queue = [...found]
+  while (queue.length > 0) {
+    const path = queue.pop()
+    let res = await cache.match(path)
+    if (!res) {
+      res = await fetch(path)
+      if (!res.ok) continue
+      await cache.put(path, res.clone())
+    }
+    if (!path.endsWith('.js')) continue
+    const text = await res.text()
+    for (const m of text.matchAll(/assets\/[A-Za-z0-9_.-]+\.(?:js|css)/g)) {
+      const next = `/register/${m[0]}`
+      if (!found.has(next)) {
+        found.add(next)
+        queue.push(next)
+      }
+    }
+  }
+  return found
+}
+
+/** Drops cached assets the current build no longer uses (older builds). */
+async function prune(cache, used) {
   for (const req of await cache.keys()) {
     const path = new URL(req.url).pathname
     if (path.startsWith('/register/assets/') && !used.has(path)) await cache.delete(req)

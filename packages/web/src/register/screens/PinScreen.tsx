@@ -14,7 +14,7 @@ import { SetupScreen } from './SetupScreen'
  * Cashier sign-in on the big keypad (or the keyboard). Also the lock screen: after idle time or
  * "switch cashier" the cart stays and the next cashier carries on with it.
  */
-export function PinScreen() {
+export function PinScreen({ onShown }: { onShown?: () => void } = {}) {
   const t = useStore(terminal)!
   const locked = useStore(session, (s) => s.locked)
   const cart = useStore(cartStore)
@@ -32,6 +32,8 @@ export function PinScreen() {
   const toast = useToast()
   // Messages of the session before are not for the next cashier.
   useEffect(() => toast.clear(), [toast])
+  // The register behind the PIN pad is fetched once the pad is on screen (App: a chunk of its own).
+  useEffect(() => onShown?.(), [onShown])
   useEffect(() => {
     const id = window.setInterval(() => setNow(new Date()), 15_000)
     return () => window.clearInterval(id)
