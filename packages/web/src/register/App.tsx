@@ -3,6 +3,7 @@ import { NetworkError, onUnauthenticated } from '../api/client'
 import { Spinner } from '../ui'
 import { PinScreen } from './screens/PinScreen'
 import { SetupScreen } from './screens/SetupScreen'
+import { catalog } from './state/catalog'
 import { lastStaff, loadContext, session, terminal } from './state/session'
 import { useStore } from './state/store'
 
@@ -23,7 +24,11 @@ const loadRegister = () =>
 const LazyRegister = lazy(() => loadRegister().then((m) => ({ default: m.Register })))
 // A cashier was signed in here before this load (a reload): the register is what comes next,
 // so its chunk is fetched alongside the session check rather than after it.
-if (terminal.get() && !session.get().locked && lastStaff() !== null) void loadRegister().catch(() => {})
+// The catalogue kept in this browser is read meanwhile too.
+if (terminal.get() && !session.get().locked && lastStaff() !== null) {
+  void loadRegister().catch(() => {})
+  void catalog.loadCached().catch(() => {})
+}
 
 /** Set-up (once per browser) → PIN → the register. The cart survives every step back to the PIN pad. */
 export function App() {

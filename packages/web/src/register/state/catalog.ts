@@ -432,8 +432,22 @@ export class Catalog {
     return true
   }
 
-  /** The catalogue as this browser last saw it: the snapshot, then the products changed since. */
-  async loadCached(): Promise<void> {
+  private cacheLoad: Promise<void> | null = null
+
+  /**
+   * The catalogue as this browser last saw it: the snapshot, then the products changed since.
+   * Read once per page (a reload starts it before the register's chunk has arrived; the register
+   * then waits for the same read); a reset reads again.
+   */
+  loadCached(): Promise<void> {
+    this.cacheLoad ??= this.readCache().catch((e) => {
+      this.cacheLoad = null
+      throw e
+    })
+    return this.cacheLoad
+  }
+
+  private async readCache(): Promise<void> {
     const [kept, info, changed, syncedAt] = await Promise.all([
       idb.getMeta<Blob | string>('snapshot'),
       idb.getMeta<SnapshotInfo>('snapshotInfo'),
@@ -467,6 +481,7 @@ export class Catalog {
 
   /** Drops the cache (another organisation's terminal, or a reset). */
   async reset(): Promise<void> {
+    this.cacheLoad = null
     await idb.clear('products')
     await idb.clear('meta')
     this.maps = { entries: new Map(), byCode: new Map() }
