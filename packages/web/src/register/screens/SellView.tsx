@@ -701,9 +701,7 @@ const Tile = memo(function Tile({ product: p, highlighted, hue, money, onAdd }: 
     >
       <span className="tile__name">{p.name}</span>
       <span className="tile__price">
-        {money(p.priceMinor)}
-        {p.weighed ? <small>/kg</small> : null}
-        {p.weighed ? <IconScale size={16} /> : null}
+        <PriceText product={p} money={money} />
       </span>
     </button>
   )
@@ -722,13 +720,22 @@ const ResultRow = memo(function ResultRow({ product: p, highlighted, hue, money,
         <span className="result__codes">{p.barcode ? `${p.sku} · ${p.barcode}` : p.sku}</span>
       </span>
       <span className="result__price">
-        {money(p.priceMinor)}
-        {p.weighed ? <small>/kg</small> : null}
-        {p.weighed ? <IconScale size={16} /> : null}
+        <PriceText product={p} money={money} />
       </span>
     </button>
   )
 })
+
+/** A product's price as tiles and search rows show it: "/kg" and a scale for weighed items. */
+function PriceText({ product: p, money }: { product: ProductView; money: (minor: number) => string }) {
+  return (
+    <>
+      {money(p.priceMinor)}
+      {p.weighed ? <small>/kg</small> : null}
+      {p.weighed ? <IconScale size={16} /> : null}
+    </>
+  )
+}
 
 function VoidDialog({ open, onClose, onConfirm, total }: { open: boolean; onClose: () => void; onConfirm: () => void; total: string }) {
   return (
