@@ -587,12 +587,12 @@ const NONE: ProductView[] = []
 
 /**
  * How many items a list shows at its scroll position (a row cut at the bottom counts), plus a
- * row below when `overscan`: the items to render. Columns and row height come from the list's
- * CSS grid (tiles: several columns; search rows: one). MAX_TILES when the list has no size (not
- * laid out, or a test DOM without layout).
+ * row below when `overscan`: the items to render, and its columns. Columns and row height come
+ * from the list's CSS grid (tiles: several columns; search rows: one). MAX_TILES when the list
+ * has no size (not laid out, or a test DOM without layout).
  */
-function itemsInView(el: HTMLElement | null, overscan: boolean): number {
-  if (!el || el.clientHeight <= 0 || el.clientWidth <= 0) return MAX_TILES
+function itemsInView(el: HTMLElement | null, overscan: boolean): { count: number; columns: number } {
+  if (!el || el.clientHeight <= 0 || el.clientWidth <= 0) return { count: MAX_TILES, columns: 1 }
   const cs = getComputedStyle(el)
   const gapX = parseFloat(cs.columnGap) || 0
   const gapY = parseFloat(cs.rowGap) || 0
@@ -600,7 +600,7 @@ function itemsInView(el: HTMLElement | null, overscan: boolean): number {
   const tracks = cs.gridTemplateColumns.split(' ').filter((x) => x && x !== 'none').length
   const columns = Math.max(1, tracks || Math.floor((el.clientWidth + gapX) / (TILE_MIN_WIDTH_PX + gapX)))
   const rows = Math.ceil((el.scrollTop + el.clientHeight) / (rowPx + gapY)) + (overscan ? 1 : 0)
-  return Math.min(MAX_TILES, columns * rows)
+  return { count: Math.min(MAX_TILES, columns * rows), columns }
 }
 
 /**
@@ -625,11 +625,10 @@ const ProductList = memo(function ProductList({ kind, results, listKey, covered,
   const measure = useCallback(() => {
     const el = list.current
     if (el && el.scrollTop > 0) moving.current = true
-    setInView(itemsInView(el, moving.current))
-    if (el && el.clientWidth > 0) {
-      const tracks = getComputedStyle(el).gridTemplateColumns.split(' ').filter((x) => x && x !== 'none').length
-      setColumns(Math.max(1, tracks))
-    }
+    // One read of the list's style per scroll event: the rows in view and the columns together.
+    const view = itemsInView(el, moving.current)
+    setInView(view.count)
+    setColumns(view.columns)
   }, [])
   const aboutToScroll = useCallback(() => {
     if (moving.current) return
