@@ -156,6 +156,31 @@ function mergeByName(a: readonly Entry[], b: readonly Entry[]): Entry[] {
 /** Between the entries of SearchIndex.text: never in a query typed or scanned. */
 const SEP = '\u0001'
 
+/** Words (32 bits) in a name's signature: 128 bits. */
+const SIG_WORDS = 4
+
+/**
+ * Sets in `sig` (from `at`) the signature of `text`: one bit per pair of neighbouring characters,
+ * hashed into 128. A name that contains a query has every bit of the query's signature, so the
+ * search reads only the names whose signature covers the query's ("alpina m": the Alpina products
+ * with a word that starts with m, not every Alpina product).
+ */
+function signInto(sig: Uint32Array, at: number, text: string): void {
+  for (let k = 1; k < text.length; k++) {
+    const b = (Math.imul(text.charCodeAt(k - 1), 0x9e3779b1) ^ Math.imul(text.charCodeAt(k), 0x85ebca77)) >>> 25
+    sig[at + (b >>> 5)] |= 1 << (b & 31)
+  }
+}
+
+/** A query's signature as the [word, bits] pairs it needs (words with no bit left out). */
+function queryMask(q: string): number[] {
+  const sig = new Uint32Array(SIG_WORDS)
+  signInto(sig, 0, q)
+  const out: number[] = []
+  for (let w = 0; w < SIG_WORDS; w++) if (sig[w] !== 0) out.push(w, sig[w] | 0)
+  return out
+}
+
 interface SearchIndex {
   data: number
   /** Every distinct word of the names (split on spaces), sorted by code unit. */
@@ -163,6 +188,8 @@ interface SearchIndex {
   /** For words[j]: the products (positions in `sorted`, ascending) whose name starts with it, and those with it later in the name. */
   firstOf: number[][]
   laterOf: number[][]
+  /** Product i's name signature (signInto of its lower-case name) at nameSig[i * SIG_WORDS …]. */
+  nameSig: Uint32Array
   /** Every product's haystack in name order, joined by SEP; `starts[i]` is where product i's begins. */
   text: string
   starts: Int32Array
@@ -259,7 +286,7 @@ export class Catalog {
   private dataVersion = 0
   private index: SearchIndex | null = null
   /** A search index being built when idle, for data version `data`, up to product `at`. */
-  private indexBuild: { data: number; at: number; byWord: Map<string, { first: number[]; later: number[] }>; starts: Int32Array; parts: string[]; offset: number } | null = null
+  private indexBuild: { data: number; at: number; byWord: Map<string, { first: number[]; later: number[] }>; starts: Int32Array; nameSig: Uint32Array; parts: string[]; offset: number } | null = null
   /** The lookup maps being built when idle, from `sorted` as it was, up to entry `at`. */
   private lookupsBuild: { sorted: readonly Entry[]; at: number; entries: Map<string, Entry>; byCode: Map<string, ProductView> } | null = null
   /** The snapshot the products in memory start from (null: none yet, the next refresh takes one). */
@@ -330,10 +357,18 @@ export class Catalog {
     // The candidates in ascending position (= name order), merged from the words' lists as far
     // as needed: a short query (one letter: thousands of candidates) stops after `limit` results
     // instead of collecting and sorting every candidate first.
+    // Only names whose signature covers the query's can hold it: checked before the name.
+    const mask = queryMask(q)
+    const { nameSig } = ix
+    const covers = (i: number) => {
+      const at = i * SIG_WORDS
+      for (let k = 0; k < mask.length; k += 2) if ((nameSig[at + mask[k]] & mask[k + 1]) !== mask[k + 1]) return false
+      return true
+    }
     const take = (lists: number[][], matches: (name: string) => boolean) =>
       mergeAscending(lists, (i) => {
         if (out.length >= limit) return false
-        if (seen[i] !== stamp && matches(sorted[i].nameLower)) {
+        if (seen[i] !== stamp && covers(i) && matches(sorted[i].nameLower)) {
           seen[i] = stamp
           out.push(sorted[i].product)
         }
@@ -395,9 +430,9 @@ export class Catalog {
    */
   private buildIndex(stop: () => boolean): boolean {
     let b = this.indexBuild
-    if (!b || b.data !== this.dataVersion) b = this.indexBuild = { data: this.dataVersion, at: 0, byWord: new Map(), starts: new Int32Array(this.sorted.length), parts: [], offset: 0 }
+    if (!b || b.data !== this.dataVersion) b = this.indexBuild = { data: this.dataVersion, at: 0, byWord: new Map(), starts: new Int32Array(this.sorted.length), nameSig: new Uint32Array(this.sorted.length * SIG_WORDS), parts: [], offset: 0 }
     const sorted = this.sorted
-    const { byWord, starts, parts } = b
+    const { byWord, starts, nameSig, parts } = b
     while (b.at < sorted.length) {
       const i = b.at++
       const e = sorted[i]
@@ -411,6 +446,7 @@ export class Catalog {
         const list = k === 0 ? lists.first : lists.later
         if (list.at(-1) !== i) list.push(i) // a word twice in a name: the product once
       }
+      signInto(nameSig, i * SIG_WORDS, e.nameLower)
       starts[i] = b.offset
       parts.push(e.haystack)
       b.offset += e.haystack.length + SEP.length
@@ -422,6 +458,7 @@ export class Catalog {
       words,
       firstOf: words.map((w) => byWord.get(w)!.first),
       laterOf: words.map((w) => byWord.get(w)!.later),
+      nameSig,
       text: parts.join(SEP),
       starts,
       seen: new Uint32Array(sorted.length),
