@@ -15,6 +15,14 @@ export interface DialogProps {
   className?: string
 }
 
+/** The open dialogs' panels, in the order they opened: the last is on top. */
+const openPanels: HTMLElement[] = []
+
+/** True while a dialog is open: it owns the keyboard then (register shortcuts, type-to-search). */
+export function isDialogOpen(): boolean {
+  return openPanels.length > 0
+}
+
 const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'
 
 /**
@@ -36,10 +44,10 @@ export function Dialog({ open, title, onClose, children, footer, size = 'md', de
     // and a ring on the close button would only distract).
     const first = el?.querySelector<HTMLElement>('[data-autofocus]') ?? el?.querySelector<HTMLElement>('input:not([disabled]):not([type=checkbox]), select, textarea')
     ;(first ?? el)?.focus()
+    if (el) openPanels.push(el)
     const onKey = (e: KeyboardEvent) => {
       // Only the topmost dialog answers the keys (one opened from another sits over it).
-      const dialogs = document.querySelectorAll('.dialog')
-      if (dialogs[dialogs.length - 1] !== el) return
+      if (openPanels[openPanels.length - 1] !== el) return
       if (e.key === 'Escape' && closeRef.current) {
         e.preventDefault()
         e.stopPropagation()
@@ -60,6 +68,8 @@ export function Dialog({ open, title, onClose, children, footer, size = 'md', de
     window.addEventListener('keydown', onKey, true)
     return () => {
       window.removeEventListener('keydown', onKey, true)
+      const at = el ? openPanels.lastIndexOf(el) : -1
+      if (at >= 0) openPanels.splice(at, 1)
       if (before && document.contains(before)) before.focus()
     }
   }, [open])

@@ -1,7 +1,7 @@
 export { Button, IconButton, type ButtonProps } from './Button'
 export { Input, Checkbox } from './Input'
 export { Keypad } from './Keypad'
-export { Dialog } from './Dialog'
+export { Dialog, isDialogOpen } from './Dialog'
 export { ToastProvider, useToast } from './Toast'
 export { Badge, Kbd, Spinner, Segmented, Stepper, EmptyState } from './misc'
 export { beep, warmUpSound } from './sound'

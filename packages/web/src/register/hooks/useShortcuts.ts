@@ -1,4 +1,5 @@
 import { useLayoutEffect, useRef } from 'react'
+import { isDialogOpen } from '../../ui/Dialog'
 
 export type ShortcutMap = Record<string, (e: KeyboardEvent) => void>
 
@@ -29,7 +30,7 @@ export function useShortcuts(map: ShortcutMap, enabled = true): void {
   useLayoutEffect(() => {
     if (!enabled) return
     const onKey = (e: KeyboardEvent) => {
-      if (document.querySelector('.dialog')) return
+      if (isDialogOpen()) return
       const name = keyName(e)
       const fn = ref.current[name]
       if (!fn) return

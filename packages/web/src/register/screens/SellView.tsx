@@ -1,7 +1,7 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type RefObject } from 'react'
 import { isPatronError, type EarnResult, type PricedSale } from '@patron/core'
 import type { ProductView } from '../../api/types'
-import { Button, Dialog, IconButton, EmptyState, IconSearch, IconScan, IconX, IconTrash, IconPercent, IconPause, IconUserPlus, IconDrawer, IconMinus, IconPlus, IconTag, IconScale, useToast, beep, warmUpSound, cx, Kbd } from '../../ui'
+import { Button, Dialog, isDialogOpen, IconButton, EmptyState, IconSearch, IconScan, IconX, IconTrash, IconPercent, IconPause, IconUserPlus, IconDrawer, IconMinus, IconPlus, IconTag, IconScale, useToast, beep, warmUpSound, cx, Kbd } from '../../ui'
 import { useFormat, quantityText } from '../format'
 import { useShortcuts, ScanDetector, isEditable } from '../hooks/useShortcuts'
 import { catalog } from '../state/catalog'
@@ -122,7 +122,7 @@ export function SellView({ onPay, drawerOpen, drawerChecked, onOpenDrawer }: { o
   // (the drawer just opened) must not lose its first digits to a not-yet-attached listener.
   useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (document.querySelector('.dialog')) return
+      if (isDialogOpen()) return
       if (isEditable(e.target) || e.ctrlKey || e.metaKey || e.altKey || e.key.length !== 1 || e.key === ' ') return
       if ((e.key === '+' || e.key === '-') && selected) return
       // Take this first key ourselves (a focus change during keydown loses it), then the field
@@ -508,20 +508,22 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
         <div className="catalog__search">
           <div className={cx('searchbox', scanError && 'searchbox--error')}>
             <IconSearch />
-            <input
-              ref={searchRef}
-              type="search"
-              value={query}
-              onChange={(e) => {
-                setQuery(e.target.value)
-                setScanError(null)
-              }}
-              onKeyDown={onSearchKey}
-              placeholder="Search products or scan a barcode"
-              aria-label="Search products or scan a barcode"
-              autoComplete="off"
-              spellCheck={false}
-            />
+            <span className="searchbox__field">
+              <input
+                ref={searchRef}
+                type="search"
+                value={query}
+                onChange={(e) => {
+                  setQuery(e.target.value)
+                  setScanError(null)
+                }}
+                onKeyDown={onSearchKey}
+                placeholder="Search products or scan a barcode"
+                aria-label="Search products or scan a barcode"
+                autoComplete="off"
+                spellCheck={false}
+              />
+            </span>
             {/* Both stay in the page, one hidden (register.css): the first key and the clearing
                 of every search and scan change a class, not the elements. */}
             <span className={cx('searchbox__end', query && 'has-text')}>
@@ -560,22 +562,25 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
 
 /**
  * The category chips; memoised, so a keystroke does not re-render them. While a search shows,
- * they stay in the page under its head, hidden (so out of the tab order and the accessibility
- * tree): the first letter and Escape then change one class instead of removing or creating
+ * they stay in the page under its head, their pane hidden with content-visibility (out of the
+ * tab order and the accessibility tree, and not restyled: visibility, inherited, restyled every
+ * chip): the first letter and Escape then change one class instead of removing or creating
  * every chip.
  */
 const CategoryChips = memo(function CategoryChips({ categories, category, covered, hue, onChoose }: { categories: readonly { id: string; name: string }[]; category: string | null; covered: boolean; hue: (categoryId: string | null) => number; onChoose: (id: string | null) => void }) {
   return (
-    <div className={cx('chips', covered && 'is-covered')} role="tablist" aria-label="Categories" aria-hidden={covered ? true : undefined}>
-      <button type="button" role="tab" aria-selected={category === null} className={cx('chip', category === null && 'is-active')} onClick={() => onChoose(null)}>
-        All
-      </button>
-      {categories.map((c) => (
-        <button key={c.id} type="button" role="tab" aria-selected={category === c.id} className={cx('chip', category === c.id && 'is-active')} onClick={() => onChoose(c.id)} data-hue={hue(c.id)}>
-          <span className="chip__dot" />
-          {c.name}
+    <div className={cx('chips-pane', covered && 'is-covered')}>
+      <div className="chips" role="tablist" aria-label="Categories">
+        <button type="button" role="tab" aria-selected={category === null} className={cx('chip', category === null && 'is-active')} onClick={() => onChoose(null)}>
+          All
         </button>
-      ))}
+        {categories.map((c) => (
+          <button key={c.id} type="button" role="tab" aria-selected={category === c.id} className={cx('chip', category === c.id && 'is-active')} onClick={() => onChoose(c.id)} data-hue={hue(c.id)}>
+            <span className="chip__dot" />
+            {c.name}
+          </button>
+        ))}
+      </div>
     </div>
   )
 })
@@ -583,24 +588,31 @@ const CategoryChips = memo(function CategoryChips({ categories, category, covere
 /** The tiles' grid (register.css, .tiles): rows of 112 px, columns at least 148 px wide. */
 const TILE_ROW_PX = 112
 const TILE_MIN_WIDTH_PX = 148
+const ROW_PX = 60
 const NONE: ProductView[] = []
 
 /**
  * How many items a list shows at its scroll position (a row cut at the bottom counts), plus a
- * row below when `overscan`: the items to render, and its columns. Columns and row height come
- * from the list's CSS grid (tiles: several columns; search rows: one). MAX_TILES when the list
+ * row below when `overscan`: the items to render, its columns, and for a list of rows the height
+ * of a row with its gap. The tiles' columns and row height come from their CSS grid; the search
+ * rows' from --row and --gap (a block, one row per line). MAX_TILES when the list
  * has no size (not laid out, or a test DOM without layout).
  */
-function itemsInView(el: HTMLElement | null, overscan: boolean): { count: number; columns: number } {
-  if (!el || el.clientHeight <= 0 || el.clientWidth <= 0) return { count: MAX_TILES, columns: 1 }
+function itemsInView(el: HTMLElement | null, overscan: boolean): { count: number; columns: number; step: number } {
+  if (!el || el.clientHeight <= 0 || el.clientWidth <= 0) return { count: MAX_TILES, columns: 1, step: 0 }
   const cs = getComputedStyle(el)
+  if (cs.display !== 'grid') {
+    // the search rows: a block of rows, one per line (register.css: .results)
+    const step = (parseFloat(cs.getPropertyValue('--row')) || ROW_PX) + (parseFloat(cs.getPropertyValue('--gap')) || 0)
+    return { count: Math.min(MAX_TILES, Math.ceil((el.scrollTop + el.clientHeight) / step) + (overscan ? 1 : 0)), columns: 1, step }
+  }
   const gapX = parseFloat(cs.columnGap) || 0
   const gapY = parseFloat(cs.rowGap) || 0
   const rowPx = parseFloat(cs.gridAutoRows) || TILE_ROW_PX
   const tracks = cs.gridTemplateColumns.split(' ').filter((x) => x && x !== 'none').length
   const columns = Math.max(1, tracks || Math.floor((el.clientWidth + gapX) / (TILE_MIN_WIDTH_PX + gapX)))
   const rows = Math.ceil((el.scrollTop + el.clientHeight) / (rowPx + gapY)) + (overscan ? 1 : 0)
-  return { count: Math.min(MAX_TILES, columns * rows), columns }
+  return { count: Math.min(MAX_TILES, columns * rows), columns, step: 0 }
 }
 
 /**
@@ -620,6 +632,8 @@ const ProductList = memo(function ProductList({ kind, results, listKey, covered,
   const list = useRef<HTMLDivElement>(null)
   const [inView, setInView] = useState(MAX_TILES)
   const [columns, setColumns] = useState(1)
+  /** Search rows: the height of a row with its gap (the filler below is rows × step); tiles: 0. */
+  const [step, setStep] = useState(0)
   /** The list is scrolled, or a wheel, touch or pointer is on it: render the row below too. */
   const moving = useRef(false)
   const measure = useCallback(() => {
@@ -629,6 +643,7 @@ const ProductList = memo(function ProductList({ kind, results, listKey, covered,
     const view = itemsInView(el, moving.current)
     setInView(view.count)
     setColumns(view.columns)
+    setStep(view.step)
   }, [])
   const aboutToScroll = useCallback(() => {
     if (moving.current) return
@@ -677,7 +692,7 @@ const ProductList = memo(function ProductList({ kind, results, listKey, covered,
           // already there (text, title, hue) instead of removing every item and creating new ones.
           results.slice(0, shown).map((p, i) => <Item key={i} product={p} highlighted={i === highlight} hue={hue(p.categoryId)} money={money} onAdd={onAdd} />)
         }
-        {restRows > 0 ? <div className="tiles__rest" aria-hidden="true" style={{ gridColumn: '1 / -1', gridRow: `span ${restRows}` }} /> : null}
+        {restRows > 0 ? <div className="tiles__rest" aria-hidden="true" style={step ? { height: restRows * step, marginTop: 0 } : { gridColumn: '1 / -1', gridRow: `span ${restRows}` }} /> : null}
       </div>
     </div>
   )
