@@ -8,8 +8,7 @@ interface Entry {
   product: ProductView
   /** Its position in `sorted` as of the last search index built (set by the index build). */
   pos: number
-  /** name, sku and barcode in lower case, for search as you type. */
-  haystack: string
+  /** The name in lower case, for search as you type (with the codes: haystackOf). */
   nameLower: string
 }
 
@@ -31,6 +30,8 @@ interface SnapshotInfo {
   asOf: string | null
   count: number
   takenAt: string
+  /** The snapshot's rows were in name order for the collator of this locale (checked when it arrived): a reload with the same collator need not check again. */
+  orderedFor?: string
 }
 
 /** GET /products/snapshot: every active product as rows of values under one list of columns. */
@@ -129,6 +130,8 @@ function dropCodes(byCode: Map<string, ProductView>, p: ProductView): void {
 }
 
 const collator = new Intl.Collator()
+/** The locale whose order the catalogue keeps (a kept snapshot says which order it was in). */
+const COLLATOR_LOCALE = collator.resolvedOptions().locale
 
 /** Name order (the collator's: case and accents do not split it), then id. */
 function byName(a: Entry, b: Entry): number {
@@ -136,8 +139,18 @@ function byName(a: Entry, b: Entry): number {
 }
 
 function entryOf(p: ProductView): Entry {
-  const nameLower = p.name.toLowerCase()
-  return { product: p, pos: -1, nameLower, haystack: `${nameLower}\u0000${p.sku.toLowerCase()}\u0000${(p.barcode ?? '').toLowerCase()}` }
+  return { product: p, pos: -1, nameLower: p.name.toLowerCase() }
+}
+
+/** What rank 3 of a search looks in: the name, the SKU and the barcode (made when the index is). */
+function haystackOf(e: Entry): string {
+  return `${e.nameLower}\u0000${e.product.sku.toLowerCase()}\u0000${(e.product.barcode ?? '').toLowerCase()}`
+}
+
+/** True when the entries are in name order already (one pass: a snapshot usually is). */
+function inNameOrder(sorted: readonly Entry[]): boolean {
+  for (let i = 1; i < sorted.length; i++) if (byName(sorted[i - 1], sorted[i]) > 0) return false
+  return true
 }
 
 /** Two lists in name order as one. */
@@ -190,7 +203,9 @@ interface SearchIndex {
   laterOf: number[][]
   /** Product i's name signature (signInto of its lower-case name) at nameSig[i * SIG_WORDS …]. */
   nameSig: Uint32Array
-  /** Every product's haystack in name order, joined by SEP; `starts[i]` is where product i's begins. */
+  /** Every product's haystack (haystackOf) in name order. */
+  hay: string[]
+  /** The haystacks joined by SEP; `starts[i]` is where product i's begins. */
   text: string
   starts: Int32Array
   /** Per-search marks (products already in the results), reused: a search bumps `stamp`. */
@@ -395,7 +410,7 @@ export class Catalog {
       }
       const prev = ix.scan
       if (prev && q.includes(prev.q)) {
-        for (const i of prev.hits) if (sorted[i].haystack.includes(q)) add(i)
+        for (const i of prev.hits) if (ix.hay[i].includes(q)) add(i)
         ix.scan = { q, hits }
       } else {
         const { text, starts } = ix
@@ -448,8 +463,9 @@ export class Catalog {
       }
       signInto(nameSig, i * SIG_WORDS, e.nameLower)
       starts[i] = b.offset
-      parts.push(e.haystack)
-      b.offset += e.haystack.length + SEP.length
+      const hay = haystackOf(e)
+      parts.push(hay)
+      b.offset += hay.length + SEP.length
       if ((b.at & 2047) === 0 && stop()) return false
     }
     const words = [...byWord.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
@@ -459,6 +475,7 @@ export class Catalog {
       firstOf: words.map((w) => byWord.get(w)!.first),
       laterOf: words.map((w) => byWord.get(w)!.later),
       nameSig,
+      hay: parts,
       text: parts.join(SEP),
       starts,
       seen: new Uint32Array(sorted.length),
@@ -494,9 +511,11 @@ export class Catalog {
     mark('catalog:cache-read')
     if (kept && info) {
       try {
-        const body = JSON.parse(typeof kept === 'string' ? kept : await kept.text()) as SnapshotBody
+        const text = typeof kept === 'string' ? kept : await kept.text()
+        mark('catalog:cache-text')
+        const body = JSON.parse(text) as SnapshotBody
         mark('catalog:cache-parsed')
-        this.replaceAll(snapshotProducts(body))
+        this.replaceAll(snapshotProducts(body), info.orderedFor === COLLATOR_LOCALE)
         this.snapshot = info
         mark('catalog:cache-in-memory')
       } catch {
@@ -591,9 +610,9 @@ export class Catalog {
     mark('catalog:snapshot-downloaded')
     const body = JSON.parse(text) as SnapshotBody
     mark('catalog:snapshot-parsed')
-    this.replaceAll(snapshotProducts(body))
+    const ordered = this.replaceAll(snapshotProducts(body))
     mark('catalog:snapshot-in-memory')
-    const info: SnapshotInfo = { etag: res.headers.get('etag'), asOf: body.asOf, count: body.count, takenAt: new Date().toISOString() }
+    const info: SnapshotInfo = { etag: res.headers.get('etag'), asOf: body.asOf, count: body.count, takenAt: new Date().toISOString(), ...(ordered ? { orderedFor: COLLATOR_LOCALE } : {}) }
     this.snapshot = info
     this.changedIds.clear()
     this.status.set((s) => ({ ...s, ready: true, version: s.version + 1, count: this.sorted.length }))
@@ -604,14 +623,20 @@ export class Catalog {
   }
 
   /** Every product in memory replaced by these (active ones, near or in name order: a snapshot). */
-  private replaceAll(products: ProductView[]): void {
+  /**
+   * `ordered`: they are known to be in name order for this collator (a kept snapshot, checked
+   * when it arrived), so not even checked. Returns whether they were in name order as given.
+   */
+  private replaceAll(products: ProductView[], ordered = false): boolean {
     const sorted = new Array<Entry>(products.length)
     for (let i = 0; i < products.length; i++) sorted[i] = entryOf(products[i])
-    // In name order already (the server sorts the same way): the sort checks it in one pass.
-    sorted.sort(byName)
+    // A snapshot is in name order already when the server sorts as this browser does: one pass.
+    const inOrder = ordered || inNameOrder(sorted)
+    if (!inOrder) sorted.sort(byName)
     this.sorted = sorted
     this.maps = null
     this.changed()
+    return inOrder
   }
 
   /** Products added, changed or deactivated: the name order is kept by merging, not sorting everything again. */
