@@ -547,14 +547,22 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
             removed): typing the first letter or Escape then restyles a few elements instead of
             removing or creating every chip. */}
         <div className="catalog__bar">
-          <CategoryChips categories={categories} category={category} covered={searching} hue={hue} onChoose={chooseCategory} />
+          {/* The covering is done here, on the panes: the first letter and Escape change two
+              classes and re-render neither the chips nor the tiles. */}
+          <div className={cx('chips-pane', searching && 'is-covered')}>
+            <CategoryChips categories={categories} category={category} hue={hue} onChoose={chooseCategory} />
+          </div>
           <div className={cx('catalog__results-head', searching && 'is-shown')} aria-hidden={searching ? undefined : true}>
             {!searching ? null : results.length === 0 ? 'No products match' : `${results.length}${results.length >= 60 ? '+' : ''} ${results.length === 1 ? 'product' : 'products'} · Enter adds the highlighted one`}
           </div>
         </div>
         <div className="catalog__body">
-          <ProductList kind="tiles" results={tiles} listKey={category ?? ''} covered={searching} highlight={-1} ready={catStatus.ready} hue={hue} money={f.money} onAdd={onAdd} />
-          <ProductList kind="rows" results={found} listKey={shownQuery} covered={!searching} highlight={highlight} ready={catStatus.ready} hue={hue} money={f.money} onAdd={onAdd} />
+          <div className={cx('catalog__pane', searching && 'is-covered')} aria-hidden={searching ? true : undefined}>
+            <ProductList kind="tiles" results={tiles} listKey={category ?? ''} highlight={-1} ready={catStatus.ready} hue={hue} money={f.money} onAdd={onAdd} />
+          </div>
+          <div className={cx('catalog__pane', !searching && 'is-covered')} aria-hidden={searching ? undefined : true}>
+            <ProductList kind="rows" results={found} listKey={shownQuery} highlight={highlight} ready={catStatus.ready} hue={hue} money={f.money} onAdd={onAdd} />
+          </div>
         </div>
       </section>
   )
@@ -567,20 +575,18 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
  * chip): the first letter and Escape then change one class instead of removing or creating
  * every chip.
  */
-const CategoryChips = memo(function CategoryChips({ categories, category, covered, hue, onChoose }: { categories: readonly { id: string; name: string }[]; category: string | null; covered: boolean; hue: (categoryId: string | null) => number; onChoose: (id: string | null) => void }) {
+const CategoryChips = memo(function CategoryChips({ categories, category, hue, onChoose }: { categories: readonly { id: string; name: string }[]; category: string | null; hue: (categoryId: string | null) => number; onChoose: (id: string | null) => void }) {
   return (
-    <div className={cx('chips-pane', covered && 'is-covered')}>
-      <div className="chips" role="tablist" aria-label="Categories">
-        <button type="button" role="tab" aria-selected={category === null} className={cx('chip', category === null && 'is-active')} onClick={() => onChoose(null)}>
-          All
+    <div className="chips" role="tablist" aria-label="Categories">
+      <button type="button" role="tab" aria-selected={category === null} className={cx('chip', category === null && 'is-active')} onClick={() => onChoose(null)}>
+        All
+      </button>
+      {categories.map((c) => (
+        <button key={c.id} type="button" role="tab" aria-selected={category === c.id} className={cx('chip', category === c.id && 'is-active')} onClick={() => onChoose(c.id)} data-hue={hue(c.id)}>
+          <span className="chip__dot" />
+          {c.name}
         </button>
-        {categories.map((c) => (
-          <button key={c.id} type="button" role="tab" aria-selected={category === c.id} className={cx('chip', category === c.id && 'is-active')} onClick={() => onChoose(c.id)} data-hue={hue(c.id)}>
-            <span className="chip__dot" />
-            {c.name}
-          </button>
-        ))}
-      </div>
+      ))}
     </div>
   )
 })
@@ -617,8 +623,9 @@ function itemsInView(el: HTMLElement | null, overscan: boolean): { count: number
 
 /**
  * The products of the catalogue side: a category's tiles, or a search's rows. Both lists stay in
- * the page, one over the other; the one not shown is `covered` (register.css: content-visibility
- * hidden on its pane), which keeps its rendering and scroll position as they are. So the first
+ * the page, one over the other, each in a pane of CatalogPanel's; the pane of the one not shown
+ * is covered (register.css: content-visibility hidden), which keeps the list's rendering and
+ * scroll position as they are, and the list itself is not even re-rendered. So the first
  * letter of a search lays out a screenful of one-line rows and leaves the tiles alone, and
  * Escape shows the tiles again, where they were, without laying them out anew.
  * Memoised, so typing or a change of the sale re-renders a list only when its own results change.
@@ -628,7 +635,7 @@ function itemsInView(el: HTMLElement | null, overscan: boolean): { count: number
  * touch, pointer), not for every keystroke. A new list (another query or category) starts at
  * its top.
  */
-const ProductList = memo(function ProductList({ kind, results, listKey, covered, highlight, ready, hue, money, onAdd }: { kind: 'tiles' | 'rows'; results: ProductView[]; listKey: string; covered: boolean; highlight: number; ready: boolean; hue: (categoryId: string | null) => number; money: (minor: number) => string; onAdd: (p: ProductView) => void }) {
+const ProductList = memo(function ProductList({ kind, results, listKey, highlight, ready, hue, money, onAdd }: { kind: 'tiles' | 'rows'; results: ProductView[]; listKey: string; highlight: number; ready: boolean; hue: (categoryId: string | null) => number; money: (minor: number) => string; onAdd: (p: ProductView) => void }) {
   const list = useRef<HTMLDivElement>(null)
   const [inView, setInView] = useState(MAX_TILES)
   const [columns, setColumns] = useState(1)
@@ -678,22 +685,20 @@ const ProductList = memo(function ProductList({ kind, results, listKey, covered,
   const restRows = Math.ceil(total / columns) - Math.ceil(shown / columns)
   const Item = kind === 'tiles' ? Tile : ResultRow
   return (
-    <div className={cx('catalog__pane', covered && 'is-covered')} aria-hidden={covered ? true : undefined}>
-      <div className={kind === 'tiles' ? 'tiles' : 'results'} role="list" aria-label={kind === 'tiles' ? 'Products' : 'Search results'} ref={list} onScroll={measure} onWheel={aboutToScroll} onTouchStart={aboutToScroll} onPointerDown={aboutToScroll}>
-        {covered ? null : !ready && results.length === 0 ? (
-          <EmptyState title="Loading the catalogue…" />
-        ) : results.length === 0 ? (
-          <EmptyState icon={<IconSearch />} title="No products here">
-            {kind === 'rows' ? 'Try part of the name, the SKU or the barcode.' : 'This category is empty.'}
-          </EmptyState>
-        ) : null}
-        {
-          // Keyed by slot, not by product: a keystroke that changes the results updates the items
-          // already there (text, title, hue) instead of removing every item and creating new ones.
-          results.slice(0, shown).map((p, i) => <Item key={i} product={p} highlighted={i === highlight} hue={hue(p.categoryId)} money={money} onAdd={onAdd} />)
-        }
-        {restRows > 0 ? <div className="tiles__rest" aria-hidden="true" style={step ? { height: restRows * step, marginTop: 0 } : { gridColumn: '1 / -1', gridRow: `span ${restRows}` }} /> : null}
-      </div>
+    <div className={kind === 'tiles' ? 'tiles' : 'results'} role="list" aria-label={kind === 'tiles' ? 'Products' : 'Search results'} ref={list} onScroll={measure} onWheel={aboutToScroll} onTouchStart={aboutToScroll} onPointerDown={aboutToScroll}>
+      {!ready && results.length === 0 ? (
+        <EmptyState title="Loading the catalogue…" />
+      ) : results.length === 0 ? (
+        <EmptyState icon={<IconSearch />} title="No products here">
+          {kind === 'rows' ? 'Try part of the name, the SKU or the barcode.' : 'This category is empty.'}
+        </EmptyState>
+      ) : null}
+      {
+        // Keyed by slot, not by product: a keystroke that changes the results updates the items
+        // already there (text, title, hue) instead of removing every item and creating new ones.
+        results.slice(0, shown).map((p, i) => <Item key={i} product={p} highlighted={i === highlight} hue={hue(p.categoryId)} money={money} onAdd={onAdd} />)
+      }
+      {restRows > 0 ? <div className="tiles__rest" aria-hidden="true" style={step ? { height: restRows * step, marginTop: 0 } : { gridColumn: '1 / -1', gridRow: `span ${restRows}` }} /> : null}
     </div>
   )
 })
