@@ -342,8 +342,8 @@ test('the product grid and the search rows: scrolling shows every tile, a search
   const gapUnderLastTile = () => grid.evaluate((g) => g.getBoundingClientRect().bottom - [...g.querySelectorAll('.tile')].at(-1)!.getBoundingClientRect().bottom)
   await expect.poll(gapUnderLastTile).toBeLessThan(112)
   await shot(page, 'register-27-grid-scrolled')
-  // A search shows its rows over the tiles, from the top, the first one highlighted, with the
-  // SKU and barcode of each product.
+  // A search shows its rows over the tiles, from the top, the first one highlighted: names and
+  // prices for a name, with the SKU and barcode of each product once a code is typed.
   const search = page.getByRole('searchbox', { name: /Search products/ })
   const list = page.locator('.results')
   const rows = list.locator('.result')
@@ -355,7 +355,13 @@ test('the product grid and the search rows: scrolling shows every tile, a search
   await expect(tiles.first()).not.toBeVisible()
   await page.keyboard.type('meric')
   await expect(rows.first()).toContainText('Americano')
-  await expect(rows.first().locator('.result__codes')).toHaveText(/^\S+ · \d{8,14}$/)
+  await expect(rows.first().locator('.result__codes')).toHaveCount(0)
+  const americano = await rows.first().getAttribute('title')
+  await search.fill('4000')
+  await expect(rows.first().locator('.result__codes')).toHaveText(/^SKU-\d+ · 4000\d{4,10}$/)
+  await expect(rows.nth(1).locator('.result__codes')).toHaveText(/^SKU-\d+ · 4000\d{4,10}$/)
+  expect(americano).toBe('Americano')
+  await shot(page, 'register-29-search-codes')
   // Weighed products say so in their row.
   await search.fill('appl')
   await expect(rows.filter({ hasText: 'Apples (per kg)' })).toContainText('/kg')

@@ -17,6 +17,7 @@ import { useApproval } from '../components/approval'
 import { MemberPanel } from '../components/MemberPanel'
 import { MemberDialog, attachMember } from '../components/MemberDialog'
 import { CARD_CODE, findMemberByCard } from '../state/members'
+import { rowsWithCodes } from '../state/searchRows'
 import { LineDialog } from '../components/LineDialog'
 import { CartDiscountDialog } from '../components/CartDiscountDialog'
 import { WeighDialog } from '../components/WeighDialog'
@@ -561,7 +562,7 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
             <ProductList kind="tiles" results={tiles} listKey={category ?? ''} highlight={-1} ready={catStatus.ready} hue={hue} money={f.money} onAdd={onAdd} />
           </div>
           <div className={cx('catalog__pane', !searching && 'is-covered')} aria-hidden={searching ? undefined : true}>
-            <ProductList kind="rows" results={found} listKey={shownQuery} highlight={highlight} ready={catStatus.ready} hue={hue} money={f.money} onAdd={onAdd} />
+            <ProductList kind="rows" results={found} listKey={shownQuery} query={shownQuery} highlight={highlight} ready={catStatus.ready} hue={hue} money={f.money} onAdd={onAdd} />
           </div>
         </div>
       </section>
@@ -635,7 +636,7 @@ function itemsInView(el: HTMLElement | null, overscan: boolean): { count: number
  * touch, pointer), not for every keystroke. A new list (another query or category) starts at
  * its top.
  */
-const ProductList = memo(function ProductList({ kind, results, listKey, highlight, ready, hue, money, onAdd }: { kind: 'tiles' | 'rows'; results: ProductView[]; listKey: string; highlight: number; ready: boolean; hue: (categoryId: string | null) => number; money: (minor: number) => string; onAdd: (p: ProductView) => void }) {
+const ProductList = memo(function ProductList({ kind, results, listKey, query = '', highlight, ready, hue, money, onAdd }: { kind: 'tiles' | 'rows'; results: ProductView[]; listKey: string; query?: string; highlight: number; ready: boolean; hue: (categoryId: string | null) => number; money: (minor: number) => string; onAdd: (p: ProductView) => void }) {
   const list = useRef<HTMLDivElement>(null)
   const [inView, setInView] = useState(MAX_TILES)
   const [columns, setColumns] = useState(1)
@@ -683,7 +684,9 @@ const ProductList = memo(function ProductList({ kind, results, listKey, highligh
   // The highlighted item (arrow keys) is always rendered.
   const shown = Math.min(total, Math.max(inView, highlight + 1))
   const restRows = Math.ceil(total / columns) - Math.ceil(shown / columns)
-  const Item = kind === 'tiles' ? Tile : ResultRow
+  const items = results.slice(0, shown)
+  // Search rows: which show their SKU and barcode (a code typed, or a name twice in view).
+  const codes = kind === 'rows' ? rowsWithCodes(items.map((p) => p.name), query) : null
   return (
     <div className={kind === 'tiles' ? 'tiles' : 'results'} role="list" aria-label={kind === 'tiles' ? 'Products' : 'Search results'} ref={list} onScroll={measure} onWheel={aboutToScroll} onTouchStart={aboutToScroll} onPointerDown={aboutToScroll}>
       {!ready && results.length === 0 ? (
@@ -696,7 +699,9 @@ const ProductList = memo(function ProductList({ kind, results, listKey, highligh
       {
         // Keyed by slot, not by product: a keystroke that changes the results updates the items
         // already there (text, title, hue) instead of removing every item and creating new ones.
-        results.slice(0, shown).map((p, i) => <Item key={i} product={p} highlighted={i === highlight} hue={hue(p.categoryId)} money={money} onAdd={onAdd} />)
+        kind === 'tiles'
+          ? items.map((p, i) => <Tile key={i} product={p} highlighted={i === highlight} hue={hue(p.categoryId)} money={money} onAdd={onAdd} />)
+          : items.map((p, i) => <ResultRow key={i} product={p} highlighted={i === highlight} codes={codes![i]} hue={hue(p.categoryId)} money={money} onAdd={onAdd} />)
       }
       {restRows > 0 ? <div className="tiles__rest" aria-hidden="true" style={step ? { height: restRows * step, marginTop: 0 } : { gridColumn: '1 / -1', gridRow: `span ${restRows}` }} /> : null}
     </div>
@@ -727,16 +732,16 @@ const Tile = memo(function Tile({ product: p, highlighted, hue, money, onAdd }: 
 })
 
 /**
- * One search result: a row with the name on one line, what else it can be found by (SKU,
- * barcode) under it, and the price. One line of name per row keeps a keystroke's layout small,
- * and the SKU and barcode tell apart products with the same name.
+ * One search result: a row with the name on one line and the price; under the name, when
+ * `codes`, its SKU and barcode (a code typed, or another row of the same name: rowsWithCodes).
+ * One line of name per row keeps a keystroke's layout small.
  */
-const ResultRow = memo(function ResultRow({ product: p, highlighted, hue, money, onAdd }: { product: ProductView; highlighted: boolean; hue: number; money: (minor: number) => string; onAdd: (p: ProductView) => void }) {
+const ResultRow = memo(function ResultRow({ product: p, highlighted, codes, hue, money, onAdd }: { product: ProductView; highlighted: boolean; codes: boolean; hue: number; money: (minor: number) => string; onAdd: (p: ProductView) => void }) {
   return (
     <button type="button" role="listitem" className={highlighted ? 'result hued is-highlighted' : 'result hued'} data-hue={hue} onClick={() => onAdd(p)} title={p.name}>
       <span className="result__text">
         <span className="result__name">{p.name}</span>
-        <span className="result__codes">{p.barcode ? `${p.sku} · ${p.barcode}` : p.sku}</span>
+        {codes ? <span className="result__codes">{p.barcode ? `${p.sku} · ${p.barcode}` : p.sku}</span> : null}
       </span>
       <span className="result__price">
         <PriceText product={p} money={money} />
