@@ -25,6 +25,18 @@ import { ParkedDialog } from '../components/ParkedDialog'
 
 /** Keys closer together than this come from a scanner (or a paste-like burst), not a person. */
 const SCANNER_GAP_MS = 30
+
+/** Runs fn in a task after the next frame has been produced (or soon, where no frame comes: a hidden page). */
+function afterNextPaint(fn: () => void): void {
+  let done = false
+  const run = () => {
+    if (done) return
+    done = true
+    fn()
+  }
+  requestAnimationFrame(() => window.setTimeout(run, 0))
+  window.setTimeout(run, 100)
+}
 /** Tiles shown for a category (search shows at most catalog.search's 60). */
 const MAX_TILES = 120
 
@@ -395,8 +407,12 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
   }, [searching, shownQuery, tiles])
   const results = searching ? found : tiles
 
+  /** Bumped by every change of the field: a results update still pending from before is dropped. */
+  const queryTurn = useRef(0)
+
   /** Sets the search text; the highlight goes back to the first result in the same update. */
   function setQuery(text: string) {
+    queryTurn.current++
     setQueryText(text)
     setHighlight(0)
     window.clearTimeout(searchTimer.current)
@@ -407,6 +423,23 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
     else setShownQuery(text)
   }
   useEffect(() => () => window.clearTimeout(searchTimer.current), [])
+
+  /**
+   * Enter has just put a product on the sale: the field empties with the new line, and the
+   * results give way to the tiles in the frame after it (the line is what the cashier looks for;
+   * the rows of a scan's first digit do not hold it back).
+   */
+  function clearAfterAdd() {
+    const turn = ++queryTurn.current
+    setQueryText('')
+    window.clearTimeout(searchTimer.current)
+    lastInputAt.current = performance.now()
+    afterNextPaint(() => {
+      if (queryTurn.current !== turn) return
+      setShownQuery('')
+      setHighlight(0)
+    })
+  }
 
   const chooseCategory = useCallback((id: string | null) => {
     setCategory(id)
@@ -448,7 +481,7 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
     const byCode = catalog.lookupCode(text) ?? (scanned ? catalog.lookupCode(scanned) : undefined)
     if (byCode) {
       onAdd(byCode)
-      setQuery('')
+      clearAfterAdd()
       setScanError(null)
       beep('ok')
       return
@@ -497,7 +530,7 @@ const CatalogPanel = memo(function CatalogPanel({ searchRef, detector, onAdd }: 
     const pick = results[highlight]
     if (pick) {
       onAdd(pick)
-      setQuery('')
+      clearAfterAdd()
     } else {
       beep('error')
       toast.show({ kind: 'warning', title: catalog.status.get().ready ? `Nothing matches “${text}”` : 'The catalogue is still loading; try again in a moment' })
