@@ -22,10 +22,12 @@ const loadRegister = () =>
     },
   ))
 const LazyRegister = lazy(() => loadRegister().then((m) => ({ default: m.Register })))
-// A cashier was signed in here before this load (a reload): the register is what comes next,
-// so its chunk is fetched alongside the session check rather than after it.
-// The catalogue kept in this browser is read meanwhile too.
-if (terminal.get() && !session.get().locked && lastStaff() !== null) {
+/** A cashier was signed in on this till before this load (a reload) and it was not locked: the register is what comes next. */
+const resumesRegister = () => !!terminal.get() && !session.get().locked && lastStaff() !== null
+
+// On such a reload the register's chunk is fetched alongside the session check rather than
+// after it, and the catalogue kept in this browser is read meanwhile too.
+if (resumesRegister()) {
   void loadRegister().catch(() => {})
   void catalog.loadCached().catch(() => {})
 }
@@ -37,10 +39,10 @@ export function App() {
   // A reload with a live session goes straight back to the register (unless it was locked): the
   // server is asked first. Nobody signed in here before (no cashier remembered): there is no
   // session to find, and the PIN pad shows at once instead of after that round trip.
-  const [booting, setBooting] = useState(() => !!t && !session.get().locked && lastStaff() !== null)
+  const [booting, setBooting] = useState(resumesRegister)
 
   useEffect(() => {
-    if (!t || session.get().locked || lastStaff() === null) {
+    if (!resumesRegister()) {
       setBooting(false)
       return
     }

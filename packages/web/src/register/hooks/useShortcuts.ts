@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef } from 'react'
-import { isDialogOpen } from '../../ui/Dialog'
+import { isDialogOpen } from '../../ui'
 
 export type ShortcutMap = Record<string, (e: KeyboardEvent) => void>
 
